@@ -1,0 +1,53 @@
+"""The append-only, hash-chained audit log of each case.
+
+Each event's hash covers its content and the previous event's hash, so editing or removing any
+event breaks the chain from that event on. Database triggers refuse UPDATE and DELETE of rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import AuditEvent, Instance
+
+GENESIS = "0" * 64
+
+
+def event_hash(prev_hash: str, seq: int, at: datetime, actor: str, type_: str, task_id: str | None,
+               task_name: str | None, version_id: int, data: dict[str, Any]) -> str:
+    """SHA-256 over a canonical JSON of the event and the previous hash."""
+    body = json.dumps([prev_hash, seq, at.isoformat(), actor, type_, task_id, task_name, version_id, data],
+                      sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def append(session: Session, instance: Instance, at: datetime, actor: str, type_: str,
+           data: dict[str, Any] | None = None, task_id: str | None = None, task_name: str | None = None) -> AuditEvent:
+    """Add the next event of ``instance`` to the session (written with the rest of the command)."""
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.instance_id == instance.id)
+                           .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    data = json.loads(json.dumps(data or {}, default=str))
+    event = AuditEvent(instance_id=instance.id, seq=seq, at=at, actor=actor, type=type_, task_id=task_id,
+                       task_name=task_name, version_id=instance.version_id, data=data, prev_hash=prev,
+                       hash=event_hash(prev, seq, at, actor, type_, task_id, task_name, instance.version_id, data))
+    session.add(event)
+    return event
+
+
+def verify_chain(events: list[AuditEvent]) -> int | None:
+    """The seq of the first event whose link or hash does not match, or None when the chain is intact."""
+    prev = GENESIS
+    for expected_seq, event in enumerate(events, start=1):
+        recomputed = event_hash(prev, event.seq, event.at, event.actor, event.type, event.task_id, event.task_name,
+                                event.version_id, event.data)
+        if event.seq != expected_seq or event.prev_hash != prev or event.hash != recomputed:
+            return event.seq
+        prev = event.hash
+    return None

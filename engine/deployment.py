@@ -1,0 +1,109 @@
+"""Versioned deployment: validated bundles become numbered, content-hashed process versions.
+
+A version stores the exact files (served back byte for byte), the built spec (serialized once,
+not per case) and the catalogue of user tasks. Deploying identical files again returns the
+existing version. Specs are rebuilt from JSON once per process and kept in memory.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .bundle import Bundle, Problem
+from .models import DeployedFile, ProcessVersion
+from .sandbox import Sandbox
+from .serializer import StateSerializer
+from .validation import Checked, is_iso_timer, validate
+
+
+class DeploymentRefused(ValueError):
+    """The bundle has errors; nothing was stored."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the deployment")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    version: int
+    version_id: int
+    created: bool
+    files: list[str]
+
+
+def deploy(session: Session, bundle: Bundle, sandbox: Sandbox, serializer: StateSerializer, actor: str,
+           now: datetime) -> Deployed:
+    """Validate and store a bundle as the next version of its process (or return the identical one)."""
+    checked = validate(bundle, sandbox)
+    if checked.errors:
+        raise DeploymentRefused(checked.errors)
+    existing = session.scalars(select(ProcessVersion).where(
+        ProcessVersion.process_id == checked.process_id, ProcessVersion.content_hash == bundle.content_hash)).first()
+    if existing:
+        return _deployed(existing, created=False)
+    version = _new_version(session, checked, bundle, serializer, actor, now)
+    return _deployed(version, created=True)
+
+
+def _new_version(session: Session, checked: Checked, bundle: Bundle, serializer: StateSerializer, actor: str,
+                 now: datetime) -> ProcessVersion:
+    spec = checked.parser.get_spec(checked.process_id)
+    subprocess_specs = checked.parser.get_subprocess_specs(checked.process_id)
+    for each in (spec, *subprocess_specs.values()):
+        quote_iso_timers(each)
+    latest = session.scalar(select(func.max(ProcessVersion.version))
+                            .where(ProcessVersion.process_id == checked.process_id))
+    version = ProcessVersion(
+        process_id=checked.process_id, version=(latest or 0) + 1, content_hash=bundle.content_hash,
+        deployed_at=now, deployed_by=actor, spec=serializer.dump_specs(spec, subprocess_specs),
+        user_tasks={name: asdict(info) for name, info in checked.user_tasks.items()}, forms=bundle.forms,
+        files=[DeployedFile(name=name, content=content) for name, content in sorted(bundle.files.items())],
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def _deployed(version: ProcessVersion, created: bool) -> Deployed:
+    return Deployed(version.process_id, version.version, version.id, created, [f.name for f in version.files])
+
+
+def quote_iso_timers(spec) -> None:
+    """Turn timer values written as plain ISO 8601 (``P7D``) into the string literals the engine evaluates."""
+    for task_spec in spec.task_specs.values():
+        definition = getattr(task_spec, "event_definition", None)
+        for timer in [definition, *getattr(definition, "event_definitions", [])]:
+            expression = getattr(timer, "expression", None)
+            if isinstance(expression, str) and is_iso_timer(expression):
+                timer.expression = repr(expression.strip())
+
+
+def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
+    return session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                           .order_by(ProcessVersion.version.desc()).limit(1)).first()
+
+
+class SpecCache:
+    """Built spec objects per version id; specs never change, so every case of a version shares them."""
+
+    def __init__(self, serializer: StateSerializer, size: int = 64):
+        self._serializer = serializer
+        self._size = size
+        self._specs: OrderedDict[int, tuple] = OrderedDict()
+
+    def get(self, session: Session, version_id: int) -> tuple:
+        """The (spec, subprocess specs) of a version, built from its stored JSON on first use."""
+        specs = self._specs.get(version_id)
+        if specs is None:
+            text = session.scalar(select(ProcessVersion.spec).where(ProcessVersion.id == version_id))
+            specs = self._specs[version_id] = self._serializer.load_specs(text)
+            if len(self._specs) > self._size:
+                self._specs.popitem(last=False)
+        return specs

@@ -1,0 +1,106 @@
+"""The instance store: versions, files, instances, open tasks, append-only audit events.
+
+Revision ID: 0001
+Revises:
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from engine.models import UTCDateTime
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+APPEND_ONLY_SQLITE = """
+CREATE TRIGGER audit_events_no_{verb} BEFORE {verb} ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
+"""
+APPEND_ONLY_POSTGRES = [
+    """CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$""",
+    """CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+       FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
+]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "process_versions",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("process_id", sa.String(200), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False),
+        sa.Column("deployed_at", UTCDateTime(), nullable=False),
+        sa.Column("deployed_by", sa.String(200), nullable=False),
+        sa.Column("spec", sa.Text, nullable=False),
+        sa.Column("user_tasks", sa.JSON, nullable=False),
+        sa.Column("forms", sa.JSON, nullable=False),
+        sa.UniqueConstraint("process_id", "version"),
+        sa.UniqueConstraint("process_id", "content_hash"),
+    )
+    op.create_table(
+        "deployed_files",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("process_versions.id"), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("content", sa.LargeBinary, nullable=False),
+        sa.UniqueConstraint("version_id", "name"),
+    )
+    op.create_table(
+        "instances",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("process_versions.id"), nullable=False, index=True),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("state", sa.Text, nullable=False),
+        sa.Column("state_format", sa.String(40), nullable=False),
+        sa.Column("lock_version", sa.Integer, nullable=False),
+        sa.Column("next_due_at", UTCDateTime(), nullable=True),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("ended_at", UTCDateTime(), nullable=True),
+        sa.Column("error", sa.Text, nullable=True),
+    )
+    op.create_index("ix_instances_due", "instances", ["status", "next_due_at"])
+    op.create_table(
+        "open_tasks",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("instance_id", sa.Integer, sa.ForeignKey("instances.id"), nullable=False, index=True),
+        sa.Column("name", sa.String(200), nullable=False, index=True),
+        sa.Column("title", sa.String(500), nullable=False),
+        sa.Column("lane", sa.String(200), nullable=True, index=True),
+        sa.Column("form", sa.String(200), nullable=True),
+        sa.Column("assignee", sa.String(200), nullable=True, index=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+    )
+    op.create_table(
+        "audit_events",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("instance_id", sa.Integer, sa.ForeignKey("instances.id"), nullable=False, index=True),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("type", sa.String(40), nullable=False),
+        sa.Column("task_id", sa.String(36), nullable=True),
+        sa.Column("task_name", sa.String(200), nullable=True),
+        sa.Column("version_id", sa.Integer, sa.ForeignKey("process_versions.id"), nullable=False),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.UniqueConstraint("instance_id", "seq"),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in APPEND_ONLY_POSTGRES:
+            op.execute(statement)
+    else:
+        for verb in ("UPDATE", "DELETE"):
+            op.execute(APPEND_ONLY_SQLITE.format(verb=verb))
+
+
+def downgrade() -> None:
+    for table in ("audit_events", "open_tasks", "instances", "deployed_files", "process_versions"):
+        op.drop_table(table)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")

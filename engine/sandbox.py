@@ -1,0 +1,200 @@
+"""The expression sandbox: conditions, timer expressions, DMN cells and scripts without ``eval``.
+
+SpiffWorkflow's default script engine hands diagram text to Python's ``eval``/``exec`` with every
+builtin available, so one crafted condition could run anything on the server. Here expressions are
+evaluated by ``simpleeval`` over a whitelist: literals, arithmetic, comparisons, boolean logic,
+look-ups in the case data, a few safe methods, and functions the domain registers by name. Scripts
+are a sequence of assignments, ``if`` blocks and function calls (no loops), each value evaluated the
+same way. ``check`` finds what falls outside the sandbox before anything runs, so a diagram can be
+refused at deploy time with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import simpleeval
+
+MAX_EXPRESSION_LENGTH = 4000
+MAX_SCRIPT_STATEMENTS = 200
+MAX_EXPONENT = 1000
+MAX_RESULT_BITS = 4096
+COMPILED_CACHE_SIZE = 4096
+
+SAFE_METHODS: dict[type, frozenset[str]] = {
+    str: frozenset({"lower", "upper", "strip", "startswith", "endswith", "split", "count", "isdigit"}),
+    dict: frozenset({"get", "keys", "values", "items"}),
+    list: frozenset({"count", "index"}),
+}
+_METHOD_NAMES = frozenset().union(*SAFE_METHODS.values())
+
+BUILTINS: dict[str, Callable[..., Any]] = {
+    "len": len, "min": min, "max": max, "sum": sum, "abs": abs, "round": round,
+    "int": int, "float": float, "str": str, "bool": bool, "any": any, "all": all,
+    "sorted": sorted, "list": list,
+}
+
+_EXPRESSION_NODES: tuple[type, ...] = (
+    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Store, ast.BinOp, ast.UnaryOp, ast.BoolOp,
+    ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Subscript, ast.Slice, ast.Attribute,
+    ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr, ast.FormattedValue,
+    ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+)
+_STATEMENT_NODES: tuple[type, ...] = (ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.Expr, ast.Pass)
+_FORBIDDEN_OPERATORS = (ast.MatMult,)
+
+
+class SandboxError(ValueError):
+    """An expression or script falls outside what the sandbox allows."""
+
+
+def _safe_power(base: Any, exponent: Any) -> Any:
+    """Refuse exponents that would build enormous numbers (``9**9**9``)."""
+    if abs(exponent) > MAX_EXPONENT:
+        raise SandboxError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
+    if isinstance(base, int) and isinstance(exponent, int) and base.bit_length() * exponent > MAX_RESULT_BITS:
+        raise SandboxError("the power is too large to compute")
+    return operator.pow(base, exponent)
+
+
+_OPERATORS = {**simpleeval.DEFAULT_OPERATORS, ast.Pow: _safe_power}
+_OPERATORS.pop(ast.MatMult, None)
+
+
+def plain(value: Any) -> Any:
+    """Turn dates into ISO strings so results stored in case data stay plain JSON."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+class Sandbox:
+    """Evaluates and checks expressions against a fixed set of whitelisted functions."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None):
+        clash = set(functions or {}) & set(BUILTINS)
+        if clash:
+            raise ValueError(f"function names already taken by the sandbox: {sorted(clash)}")
+        self.functions = {**BUILTINS, **(functions or {})}
+        self._compiled: dict[tuple[str, bool], Any] = {}
+
+    # -- checking --------------------------------------------------------------------------------
+    def check(self, text: str, script: bool = False) -> list[str]:
+        """Reasons the expression (or script) would be refused; empty when it is acceptable."""
+        if not isinstance(text, str) or not text.strip():
+            return ["the expression is empty"]
+        if len(text) > MAX_EXPRESSION_LENGTH:
+            return [f"longer than {MAX_EXPRESSION_LENGTH} characters"]
+        try:
+            tree = ast.parse(text.strip(), mode="exec" if script else "eval")
+        except SyntaxError as err:
+            return [f"not a valid expression: {err.msg} (line {err.lineno}, column {err.offset})"]
+        return self._check_tree(tree, script)
+
+    def _check_tree(self, tree: ast.AST, script: bool) -> list[str]:
+        allowed = _EXPRESSION_NODES + (_STATEMENT_NODES if script else ())
+        problems = []
+        for node in ast.walk(tree):
+            if not isinstance(node, allowed) or isinstance(node, _FORBIDDEN_OPERATORS):
+                problems.append(f"'{type(node).__name__}' is not allowed")
+            elif isinstance(node, ast.Attribute):
+                problems.extend(self._check_attribute(node))
+            elif isinstance(node, ast.Call):
+                problems.extend(self._check_call(node))
+            elif isinstance(node, ast.Name) and node.id.startswith("_"):
+                problems.append(f"names starting with '_' are not allowed ({node.id})")
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+                problems.extend(self._check_power(node))
+            elif isinstance(node, ast.Assign | ast.AugAssign):
+                problems.extend(_check_targets(node))
+        if script and isinstance(tree, ast.Module) and len(tree.body) > MAX_SCRIPT_STATEMENTS:
+            problems.append(f"more than {MAX_SCRIPT_STATEMENTS} statements")
+        return list(dict.fromkeys(problems))
+
+    def _check_attribute(self, node: ast.Attribute) -> list[str]:
+        if node.attr.startswith("_"):
+            return [f"access to '{node.attr}' is not allowed"]
+        if node.attr not in _METHOD_NAMES:
+            return [f"'.{node.attr}' is not an allowed method (allowed: {', '.join(sorted(_METHOD_NAMES))})"]
+        return []
+
+    def _check_call(self, node: ast.Call) -> list[str]:
+        if isinstance(node.func, ast.Attribute):
+            return []
+        if not isinstance(node.func, ast.Name):
+            return ["only named functions can be called"]
+        if node.func.id not in self.functions:
+            return [f"unknown function '{node.func.id}' (available: {', '.join(sorted(self.functions))})"]
+        return []
+
+    @staticmethod
+    def _check_power(node: ast.BinOp) -> list[str]:
+        exponent = node.right
+        if isinstance(exponent, ast.Constant) and isinstance(exponent.value, int | float):
+            if abs(exponent.value) > MAX_EXPONENT:
+                return [f"exponent {exponent.value} is larger than {MAX_EXPONENT}"]
+        if isinstance(exponent, ast.BinOp) and isinstance(exponent.op, ast.Pow):
+            return ["stacked powers are not allowed"]
+        return []
+
+    # -- running ---------------------------------------------------------------------------------
+    def evaluate(self, expression: str, names: Mapping[str, Any]) -> Any:
+        """Evaluate one expression over ``names`` (the case data)."""
+        tree = self._compile(expression, False)
+        return plain(self._evaluator(names).eval(expression, previously_parsed=tree.body))
+
+    def execute(self, script: str, data: dict[str, Any], extra: Mapping[str, Any] | None = None) -> None:
+        """Run a script's statements, writing assigned names into ``data``."""
+        module = self._compile(script, True)
+        evaluator = self._evaluator({**(extra or {}), **data})
+        self._run(module.body, evaluator, data)
+
+    def _compile(self, text: str, script: bool) -> Any:
+        """Parse and check once per distinct text; refuse anything ``check`` refuses."""
+        key = (text, script)
+        tree = self._compiled.get(key)
+        if tree is None:
+            problems = self.check(text, script)
+            if problems:
+                raise SandboxError("; ".join(problems))
+            tree = ast.parse(text.strip(), mode="exec" if script else "eval")
+            if len(self._compiled) < COMPILED_CACHE_SIZE:
+                self._compiled[key] = tree
+        return tree
+
+    def _run(self, statements: list[ast.stmt], evaluator: simpleeval.SimpleEval, data: dict) -> None:
+        for stmt in statements:
+            if isinstance(stmt, ast.Assign):
+                self._assign(evaluator, data, [t.id for t in stmt.targets], stmt.value)
+            elif isinstance(stmt, ast.AugAssign):
+                name = stmt.target.id
+                self._assign(evaluator, data, [name], ast.BinOp(ast.Name(name, ast.Load()), stmt.op, stmt.value))
+            elif isinstance(stmt, ast.If):
+                branch = stmt.body if evaluator.eval("", previously_parsed=stmt.test) else stmt.orelse
+                self._run(branch, evaluator, data)
+            elif isinstance(stmt, ast.Expr):
+                evaluator.eval("", previously_parsed=stmt.value)
+
+    @staticmethod
+    def _assign(evaluator: simpleeval.SimpleEval, data: dict, names: list[str], node: ast.expr) -> None:
+        value = plain(evaluator.eval("", previously_parsed=node))
+        for name in names:
+            data[name] = evaluator.names[name] = value
+
+    def _evaluator(self, names: Mapping[str, Any]) -> simpleeval.EvalWithCompoundTypes:
+        evaluator = simpleeval.EvalWithCompoundTypes(
+            operators=_OPERATORS, functions=dict(self.functions), names=dict(names), allowed_attrs=SAFE_METHODS
+        )
+        for comprehension in (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
+            evaluator.nodes.pop(comprehension, None)
+        return evaluator
+
+
+def _check_targets(node: ast.Assign | ast.AugAssign) -> list[str]:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    bad = [t for t in targets if not isinstance(t, ast.Name) or t.id.startswith("_")]
+    return ["only plain names can be assigned to"] if bad else []

@@ -1,0 +1,45 @@
+"""Database connection and schema migration for the instance store (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_URL = "sqlite:///hotline.db"
+
+
+def connect(url: str = DEFAULT_URL) -> Engine:
+    """Create a database engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+    if url.startswith("sqlite"):
+        db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(db, "connect", _sqlite_pragmas)
+        event.listen(db, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return db
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" listener issues BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(db: Engine) -> sessionmaker[Session]:
+    return sessionmaker(db, expire_on_commit=False)
+
+
+def upgrade(db: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,1 @@
+"""The hotline domain: catalogue, cases, acceptance scope, departments, calendar, service tasks, reports."""
