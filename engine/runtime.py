@@ -22,7 +22,9 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, clock, deployment, migration
@@ -204,7 +206,7 @@ class Engine:
         try:
             with self.session.begin() as session, clock.bound(self.clock):
                 yield session
-        except StaleDataError as err:
+        except (StaleDataError, IntegrityError) as err:
             raise Conflict("the case was changed by another command; reload and try again") from err
 
     @contextlib.contextmanager
@@ -238,7 +240,8 @@ class Engine:
     def _save(self, session: Session, instance: Instance, workflow: BpmnWorkflow, step: Step, actor: str,
               status: str) -> None:
         now = self.now()
-        instance.state, instance.status, instance.updated_at = self.serializer.dump_state(workflow), status, now
+        instance.state, instance.status = self.serializer.dump_state(workflow), status
+        _take_lock(instance, now)
         instance.next_due_at = next_due(workflow) if status == RUNNING else None
         instance.ended_at = now if status != RUNNING else None
         self._sync_open_tasks(session, instance, workflow, now)
@@ -302,7 +305,8 @@ class Engine:
                 raise Conflict(f"the task is held by {holder}")
             if assignee is None and holder is None:
                 return
-            row.assignee, instance.updated_at = assignee, self.now()  # touching the case takes its lock
+            row.assignee = assignee
+            _take_lock(instance, self.now())
             audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
 
     def _deliver(self, instance_id: int, event: BpmnEvent, payload: dict, actor: str) -> None:
@@ -344,6 +348,12 @@ class Engine:
         if found is None:
             raise NotFound(f"process '{process_id}' has no version {version}")
         return found
+
+
+def _take_lock(instance: Instance, now: datetime) -> None:
+    """Always write the case row, so its optimistic lock is checked and bumped even if nothing else changed."""
+    instance.updated_at = now
+    flag_modified(instance, "updated_at")
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -62,9 +62,9 @@ class StateSerializer:
         return self.registry.restore(dct["spec"]), subs
 
     def _dump(self, obj: Any) -> str:
-        """Convert with the registry's fast encoder path (as SpiffWorkflow's own serialize_json does)."""
+        """Convert with the registry's fast encoder path; key order matters (tasks are restored parents first)."""
         self.registry._encoder_mode = True
         try:
-            return json.dumps(self.registry.convert(obj), cls=self._serializer._encoder_cls, sort_keys=True)
+            return json.dumps(self.registry.convert(obj), cls=self._serializer._encoder_cls, separators=(",", ":"))
         finally:
             self.registry._encoder_mode = False

@@ -6,6 +6,7 @@ SpiffWorkflow's parser build the specs; every problem from either is reported in
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ _ISO_TIMER = re.compile(
     r"^(R\d*/.+|P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
     r"|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)$"
 )
+_LOOKS_ISO = re.compile(r"^(P\d|PT\d|R\d*/|\d{4}-\d{2})", re.IGNORECASE)
 TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
 
 
@@ -163,16 +165,31 @@ def _expression_problems(name: str, node: etree._Element, owner: etree._Element,
 def _timer_problems(name: str, timer: etree._Element, sandbox: Sandbox) -> list[Problem]:
     text = (timer.text or "").strip()
     event = next((a for a in timer.iterancestors() if a.get("id")), timer)
-    if not is_iso_timer(text):
+    literal = _timer_literal(text)
+    if literal is None:
         return _expression_problems(name, timer, event, sandbox)
     try:
-        if text.upper().startswith("R"):
-            TimerEventDefinition.parse_iso_recurring_interval(text)
+        if literal.upper().startswith("R"):
+            TimerEventDefinition.parse_iso_recurring_interval(literal)
         else:
-            TimerEventDefinition.parse_time_or_duration(text)
+            TimerEventDefinition.parse_time_or_duration(literal)
     except Exception as err:  # SpiffWorkflow raises bare Exception for bad durations
-        return [_located(f"timer value '{text}' is not valid ISO 8601: {err}", name, event)]
+        return [_located(f"timer value '{literal}' is not valid ISO 8601 ({err})", name, event,
+                         "write a duration like P10D or PT4H, a date-time, or a cycle like R3/P1D")]
     return []
+
+
+def _timer_literal(text: str) -> str | None:
+    """The ISO value a timer states outright (bare or quoted), or None when it is computed by an expression."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = text
+    if not isinstance(value, str):
+        return None
+    if is_iso_timer(value) or _LOOKS_ISO.match(value):
+        return value
+    return None
 
 
 def _dmn_problems(name: str, tree: etree._ElementTree, sandbox: Sandbox) -> list[Problem]:
