@@ -1,0 +1,114 @@
+"""The ``hotline`` console command: serve, deploy, validate, db upgrade."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime
+
+import click
+
+from engine.bundle import read_paths
+from engine.clock import SimulatedClock
+from engine.deployment import DeploymentRefused
+from engine.store import DEFAULT_URL, connect, upgrade
+from processes.wiring import build_engine
+
+DATABASE_URL = os.environ.get("HOTLINE_DATABASE_URL", DEFAULT_URL)
+
+
+@click.group()
+@click.option("--database-url", default=DATABASE_URL, show_default=True, envvar="HOTLINE_DATABASE_URL",
+              help="SQLAlchemy URL of the database (an SQLite file by default).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str) -> None:
+    """Hotline: case handling for a county 12345 government service hotline."""
+    ctx.obj = {"database_url": database_url}
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(obj: dict) -> None:
+    """Create or migrate the database schema to the newest version."""
+    upgrade(connect(obj["database_url"]))
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def validate(obj: dict, paths: tuple[str, ...], fmt: str) -> None:
+    """Check diagrams and forms without deploying; exit status 1 when there are errors."""
+    problems = build_engine(obj["database_url"]).validate(read_paths(list(paths)))
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--actor", default="designer", show_default=True, help="Who deploys (recorded on the version).")
+@click.pass_obj
+def deploy(obj: dict, paths: tuple[str, ...], actor: str) -> None:
+    """Validate and deploy diagrams and forms as a new version (identical files keep their version)."""
+    engine = build_engine(obj["database_url"])
+    upgrade(engine.db)
+    try:
+        deployed = engine.deploy(read_paths(list(paths)), actor)
+    except DeploymentRefused as refused:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"not deployed: {len(refused.problems)} problem(s)") from None
+    state = "deployed" if deployed.created else "already deployed as"
+    click.echo(f"{deployed.process_id}: {state} version {deployed.version} ({len(deployed.files)} files)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--simulated-clock", "simulated", metavar="ISO", default=None,
+              help="Run on a simulated clock starting at this moment (training and demos).")
+@click.option("--no-scheduler", is_flag=True, help="Do not fire timers in this process.")
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: bool, threads: int) -> None:
+    """Run the API (waitress, a production WSGI server) with the timer scheduler."""
+    from waitress import serve as waitress_serve
+
+    from .app import create_app
+    from .scheduler import start_scheduler
+
+    clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
+    engine = build_engine(obj["database_url"], clock)
+    upgrade(engine.db)
+    scheduler = None if no_scheduler else start_scheduler(engine)
+    app = create_app(engine, scheduler_running=lambda: bool(scheduler and scheduler.running))
+    click.echo(f"Hotline API on http://{host}:{port}/api/v1 (health: /api/v1/health)")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="hotline")
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+
+
+def _aware(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as err:
+        raise click.BadParameter(f"not an ISO 8601 moment: {text}") from err
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2026-11-30T09:00:00+08:00")
+    return moment

@@ -1,0 +1,55 @@
+"""The `hotline` command as a designer uses it from the shell."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import main
+from tests.conftest import DIAGRAMS
+
+
+@pytest.fixture
+def run(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def invoke(*args):
+        return CliRunner().invoke(main, ["--database-url", url, *args])
+
+    return invoke
+
+
+def test_validate_lists_problems_and_exits_non_zero(run):
+    result = run("validate", str(DIAGRAMS / "basic.bpmn"))
+    assert result.exit_code == 1
+    assert "[fill 'Fill in the request'] error: user task names form 'request'" in result.output
+
+
+def test_validate_as_json_for_pipelines(run):
+    result = run("validate", "--format", "json", str(DIAGRAMS / "timers.bpmn"), str(DIAGRAMS / "review.json"))
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"valid": True, "problems": []}
+
+
+def test_deploy_twice_keeps_the_version(run):
+    files = [str(DIAGRAMS / "timers.bpmn"), str(DIAGRAMS / "review.json")]
+    assert run("deploy", *files).output.strip() == "timers: deployed version 1 (2 files)"
+    assert run("deploy", *files).output.strip() == "timers: already deployed as version 1 (2 files)"
+
+
+def test_deploy_refuses_a_broken_bundle(run):
+    result = run("deploy", str(DIAGRAMS / "basic.bpmn"))
+    assert result.exit_code == 1
+    assert "not deployed: 2 problem(s)" in result.output
+
+
+def test_db_upgrade_is_idempotent(run):
+    assert run("db", "upgrade").exit_code == 0
+    assert run("db", "upgrade").output.strip() == "database is up to date"
+
+
+def test_health_reports_database_and_scheduler(engine):
+    from api.app import create_app
+
+    client = create_app(engine).test_client()
+    assert client.get("/api/v1/health").get_json() == {"status": "ok", "database": "ok", "scheduler": "stopped"}
