@@ -11,7 +11,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, Instance
@@ -29,14 +28,13 @@ def event_hash(prev_hash: str, seq: int, at: datetime, actor: str, type_: str, t
 
 def append(session: Session, instance: Instance, at: datetime, actor: str, type_: str,
            data: dict[str, Any] | None = None, task_id: str | None = None, task_name: str | None = None) -> AuditEvent:
-    """Add the next event of ``instance`` to the session (written with the rest of the command)."""
-    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.instance_id == instance.id)
-                           .order_by(AuditEvent.seq.desc()).limit(1)).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    """Add the next event of ``instance`` to the session and move the chain head kept on the case row."""
+    seq, prev = instance.audit_seq + 1, instance.audit_hash
     data = json.loads(json.dumps(data or {}, default=str))
-    event = AuditEvent(instance_id=instance.id, seq=seq, at=at, actor=actor, type=type_, task_id=task_id,
+    event = AuditEvent(instance=instance, seq=seq, at=at, actor=actor, type=type_, task_id=task_id,
                        task_name=task_name, version_id=instance.version_id, data=data, prev_hash=prev,
                        hash=event_hash(prev, seq, at, actor, type_, task_id, task_name, instance.version_id, data))
+    instance.audit_seq, instance.audit_hash = seq, event.hash
     session.add(event)
     return event
 

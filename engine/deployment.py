@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from .bundle import Bundle, Problem
 from .models import DeployedFile, ProcessVersion
@@ -90,20 +90,41 @@ def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
                            .order_by(ProcessVersion.version.desc()).limit(1)).first()
 
 
-class SpecCache:
-    """Built spec objects per version id; specs never change, so every case of a version shares them."""
+@dataclass(frozen=True)
+class LoadedVersion:
+    """A deployed version as the runtime uses it: built specs plus its task catalogue and forms."""
+
+    id: int
+    process_id: str
+    version: int
+    spec: object
+    subprocess_specs: dict
+    user_tasks: dict
+    forms: dict
+
+    def form_of(self, task_name: str) -> tuple[str | None, dict | None]:
+        """The form name a user task names, and its JSON Schema."""
+        name = self.user_tasks.get(task_name, {}).get("form")
+        return name, self.forms.get(name) if name else None
+
+
+class VersionCache:
+    """Loaded versions by id; versions never change, so every case of a version shares one."""
 
     def __init__(self, serializer: StateSerializer, size: int = 64):
         self._serializer = serializer
         self._size = size
-        self._specs: OrderedDict[int, tuple] = OrderedDict()
+        self._versions: OrderedDict[int, LoadedVersion] = OrderedDict()
 
-    def get(self, session: Session, version_id: int) -> tuple:
-        """The (spec, subprocess specs) of a version, built from its stored JSON on first use."""
-        specs = self._specs.get(version_id)
-        if specs is None:
-            text = session.scalar(select(ProcessVersion.spec).where(ProcessVersion.id == version_id))
-            specs = self._specs[version_id] = self._serializer.load_specs(text)
-            if len(self._specs) > self._size:
-                self._specs.popitem(last=False)
-        return specs
+    def get(self, session: Session, version_id: int) -> LoadedVersion:
+        """The version, built from its stored JSON on first use."""
+        loaded = self._versions.get(version_id)
+        if loaded is None:
+            row = session.get(ProcessVersion, version_id, options=[undefer(ProcessVersion.spec)])
+            spec, subprocess_specs = self._serializer.load_specs(row.spec)
+            loaded = LoadedVersion(row.id, row.process_id, row.version, spec, subprocess_specs, row.user_tasks,
+                                   row.forms)
+            self._versions[version_id] = loaded
+            if len(self._versions) > self._size:
+                self._versions.popitem(last=False)
+        return loaded

@@ -3,7 +3,8 @@
 A case's state is SpiffWorkflow JSON without the spec (the spec lives once on its version). The
 open-task table lets task lists be answered without loading any case. ``lock_version`` is
 SQLAlchemy's optimistic lock: a command that read an older state gets a conflict, never a lost
-update. Audit rows are append-only (database triggers refuse UPDATE and DELETE).
+update. Audit rows are append-only (database triggers refuse UPDATE and DELETE); the case row keeps
+the head of its chain (last seq and hash), so appending needs no extra query.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ class Instance(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
-    version: Mapped[ProcessVersion] = relationship()
+    audit_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    audit_hash: Mapped[str] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -103,6 +105,7 @@ class OpenTask(Base):
     form: Mapped[str | None] = mapped_column(String(200))
     assignee: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime]
+    instance: Mapped[Instance] = relationship()
 
 
 class AuditEvent(Base):
@@ -123,3 +126,4 @@ class AuditEvent(Base):
     data: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    instance: Mapped[Instance] = relationship()

@@ -29,13 +29,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, clock, deployment, migration
 from .bundle import Problem, read_bundle
+from .deployment import LoadedVersion
 from .errors import Conflict, NotFound, StepFailed
 from .forms import check_form
 from .models import AuditEvent, Instance, OpenTask, ProcessVersion
 from .sandbox import Sandbox, SandboxError
 from .scripting import SandboxScriptEngine, ServiceHandler
 from .serializer import FORMAT, StateSerializer
-from .store import session_factory
+from .store import WRITE, session_factory
 from .timers import next_due, waiting_timers
 from .validation import validate
 
@@ -53,9 +54,20 @@ class Step:
 
     events: list[dict[str, Any]] = field(default_factory=list)
 
-    def record(self, type_: str, data: dict | None = None, task=None) -> None:
+    def record(self, type_: str, data: dict | None = None, task=None) -> Step:
         self.events.append({"type_": type_, "data": data or {}, "task_id": str(task.id) if task else None,
                             "task_name": (task.task_spec.bpmn_id or task.task_spec.name) if task else None})
+        return self
+
+
+@dataclass
+class Case:
+    """A case loaded inside a unit of work."""
+
+    session: Session
+    instance: Instance
+    version: LoadedVersion
+    workflow: BpmnWorkflow
 
 
 class _Shifted:
@@ -78,7 +90,7 @@ class Engine:
         self.sandbox = Sandbox({"now": self.now, **(functions or {})})
         self.script_engine = SandboxScriptEngine(self.sandbox, services)
         self.serializer = StateSerializer()
-        self.specs = deployment.SpecCache(self.serializer)
+        self.versions = deployment.VersionCache(self.serializer)
         self.on_saved = on_saved
 
     def now(self) -> datetime:
@@ -90,42 +102,39 @@ class Engine:
         return validate(read_bundle(files), self.sandbox).problems
 
     def deploy(self, files: dict[str, bytes], actor: str = "system") -> deployment.Deployed:
-        with self.session.begin() as session:
+        with self._unit() as session:
             return deployment.deploy(session, read_bundle(files), self.sandbox, self.serializer, actor, self.now())
 
     # -- commands --------------------------------------------------------------------------------
     def start(self, process_id: str, data: dict[str, Any], actor: str) -> int:
         """Start a case on the latest version of ``process_id``; returns the case id."""
         with self._unit() as session:
-            version = deployment.latest_version(session, process_id)
-            if version is None:
+            row = deployment.latest_version(session, process_id)
+            if row is None:
                 raise NotFound(f"no process '{process_id}' is deployed")
-            spec, subprocess_specs = self.specs.get(session, version.id)
-            workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
+            version = self.versions.get(session, row.id)
+            workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=self.script_engine)
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(data)
             now = self.now()
-            instance = Instance(version_id=version.id, status=RUNNING, state="", state_format=FORMAT, started_at=now,
-                                updated_at=now)
+            instance = Instance(version_id=version.id, started_at=now, state_format=FORMAT, audit_seq=0,
+                                audit_hash=audit.GENESIS)
             session.add(instance)
-            session.flush()
-            step = Step()
-            step.record("case_started", {"process_id": process_id, "version": version.version, "data": data})
-            self._advance(session, instance, workflow, step, actor)
+            step = Step().record("case_started", {"process_id": process_id, "version": version.version, "data": data})
+            self._advance(Case(session, instance, version, workflow), step, actor)
             return instance.id
 
     def complete_task(self, task_id: str, data: dict[str, Any], actor: str) -> int:
         """Complete a ready user task with the submitted data (checked against its form)."""
-        instance_id = self._instance_of_task(task_id)
-        with self._case(instance_id) as (session, instance, workflow):
-            task = self._ready_task(workflow, task_id)
-            check_form(self._form(instance, task), data)
+        with self._unit() as session:
+            case = self._load(session, self._instance_of_task(session, task_id), running=True)
+            task = self._ready_task(case.workflow, task_id)
+            check_form(case.version.form_of(task.task_spec.bpmn_id)[1], data)
             task.data.update(data)
-            step = Step()
-            step.record("task_completed", data, task)
+            step = Step().record("task_completed", data, task)
             self._run(task.run)
-            self._advance(session, instance, workflow, step, actor)
-        return instance_id
+            self._advance(case, step, actor)
+            return case.instance.id
 
     def claim(self, task_id: str, actor: str) -> None:
         """Take a task; someone else holding it is a conflict."""
@@ -143,11 +152,10 @@ class Engine:
         self._deliver(instance_id, BpmnEvent(SignalEventDefinition(name)), {}, actor)
 
     def cancel(self, instance_id: int, reason: str, actor: str) -> None:
-        with self._case(instance_id) as (session, instance, workflow):
-            workflow.cancel()
-            step = Step()
-            step.record("case_cancelled", {"reason": reason})
-            self._save(session, instance, workflow, step, actor, status=CANCELLED)
+        with self._unit() as session:
+            case = self._load(session, instance_id, running=True)
+            case.workflow.cancel()
+            self._save(case, Step().record("case_cancelled", {"reason": reason}), actor, CANCELLED)
 
     def fire_due(self, limit: int = 500) -> list[int]:
         """Fire every timer due now, earliest first, each case in its own transaction."""
@@ -160,72 +168,66 @@ class Engine:
     def migration_obstacles(self, instance_id: int, version: int) -> list[str]:
         """Why the case cannot move to ``version`` of its process (empty when it can)."""
         with self.session() as session:
-            instance, workflow = self._load(session, instance_id)
-            target = self._version(session, instance.version.process_id, version)
-            return migration.migration_obstacles(self.serializer.registry, workflow,
-                                                 *self.specs.get(session, target.id))
+            case = self._load(session, instance_id)
+            target = self._version(session, case.version.process_id, version)
+            return migration.migration_obstacles(self.serializer.registry, case.workflow, target.spec,
+                                                 target.subprocess_specs)
 
     def migrate(self, instance_id: int, version: int, actor: str) -> None:
         """Move a running case to another version of its process, or raise ``Conflict`` with the reasons."""
-        with self._case(instance_id) as (session, instance, workflow):
-            target = self._version(session, instance.version.process_id, version)
-            specs = self.specs.get(session, target.id)
-            reasons = migration.migration_obstacles(self.serializer.registry, workflow, *specs)
+        with self._unit() as session:
+            case = self._load(session, instance_id, running=True)
+            target = self._version(session, case.version.process_id, version)
+            registry = self.serializer.registry
+            reasons = migration.migration_obstacles(registry, case.workflow, target.spec, target.subprocess_specs)
             if reasons:
                 raise Conflict("; ".join(reasons))
-            old = instance.version.version
-            migration.migrate(self.serializer.registry, workflow, *specs)
-            instance.version_id, instance.version = target.id, target
-            step = Step()
-            step.record("case_migrated", {"from_version": old, "to_version": version})
-            self._advance(session, instance, workflow, step, actor)
+            migration.migrate(registry, case.workflow, target.spec, target.subprocess_specs)
+            step = Step().record("case_migrated", {"from_version": case.version.version, "to_version": version})
+            case.instance.version_id, case.version = target.id, target
+            self._advance(case, step, actor)
 
     # -- reading ---------------------------------------------------------------------------------
-    def workflow(self, session: Session, instance: Instance) -> BpmnWorkflow:
-        """Rebuild a case's workflow from its stored state (with the sandboxed script engine)."""
-        spec, subprocess_specs = self.specs.get(session, instance.version_id)
-        workflow = self.serializer.load_state(instance.state, spec, subprocess_specs)
-        workflow.script_engine = self.script_engine
-        return workflow
-
     def snapshot(self, instance_id: int) -> dict[str, Any]:
         """Status, data, open tasks and next due time of a case, as a person would check them."""
         with self.session() as session:
-            instance, workflow = self._load(session, instance_id)
+            case = self._load(session, instance_id)
             tasks = session.scalars(select(OpenTask).where(OpenTask.instance_id == instance_id)
                                     .order_by(OpenTask.created_at, OpenTask.name)).all()
-            return {"status": instance.status, "version": instance.version.version, "data": case_data(workflow),
+            return {"status": case.instance.status, "version": case.version.version,
+                    "data": case_data(case.workflow), "next_due_at": case.instance.next_due_at,
                     "open_tasks": [{"id": t.id, "name": t.name, "lane": t.lane, "assignee": t.assignee}
-                                   for t in tasks],
-                    "next_due_at": instance.next_due_at}
+                                   for t in tasks]}
+
+    def load(self, session: Session, instance_id: int) -> Case:
+        """A case with its rebuilt workflow (sandboxed script engine), for reading."""
+        return self._load(session, instance_id)
 
     # -- the unit of work ------------------------------------------------------------------------
     @contextlib.contextmanager
     def _unit(self) -> Iterator[Session]:
-        """One transaction bound to the engine clock; a lost race becomes ``Conflict``."""
+        """One write transaction bound to the engine clock; a lost race becomes ``Conflict``."""
         try:
             with self.session.begin() as session, clock.bound(self.clock):
+                session.connection(execution_options={WRITE: True})
                 yield session
         except (StaleDataError, IntegrityError) as err:
             raise Conflict("the case was changed by another command; reload and try again") from err
 
-    @contextlib.contextmanager
-    def _case(self, instance_id: int) -> Iterator[tuple[Session, Instance, BpmnWorkflow]]:
-        with self._unit() as session:
-            instance, workflow = self._load(session, instance_id)
-            if instance.status != RUNNING:
-                raise Conflict(f"the case is {instance.status}")
-            yield session, instance, workflow
-
-    def _load(self, session: Session, instance_id: int) -> tuple[Instance, BpmnWorkflow]:
+    def _load(self, session: Session, instance_id: int, running: bool = False) -> Case:
         instance = session.get(Instance, instance_id)
         if instance is None:
             raise NotFound(f"no case {instance_id}")
-        return instance, self.workflow(session, instance)
+        if running and instance.status != RUNNING:
+            raise Conflict(f"the case is {instance.status}")
+        version = self.versions.get(session, instance.version_id)
+        workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
+        workflow.script_engine = self.script_engine
+        return Case(session, instance, version, workflow)
 
-    def _advance(self, session: Session, instance: Instance, workflow: BpmnWorkflow, step: Step, actor: str) -> None:
-        self._run(workflow.do_engine_steps)
-        self._save(session, instance, workflow, step, actor, COMPLETED if workflow.completed else RUNNING)
+    def _advance(self, case: Case, step: Step, actor: str) -> None:
+        self._run(case.workflow.do_engine_steps)
+        self._save(case, step, actor, COMPLETED if case.workflow.completed else RUNNING)
 
     @staticmethod
     def _run(action: Callable[[], Any]) -> None:
@@ -237,45 +239,50 @@ class Engine:
             name = task.task_spec.bpmn_id if task is not None else None
             raise StepFailed(str(err), name) from err
 
-    def _save(self, session: Session, instance: Instance, workflow: BpmnWorkflow, step: Step, actor: str,
-              status: str) -> None:
-        now = self.now()
-        instance.state, instance.status = self.serializer.dump_state(workflow), status
-        _take_lock(instance, now)
-        instance.next_due_at = next_due(workflow) if status == RUNNING else None
-        instance.ended_at = now if status != RUNNING else None
-        self._sync_open_tasks(session, instance, workflow, now)
-        for event in step.events:
-            audit.append(session, instance, now, actor, **event)
-        if self.on_saved:
-            self.on_saved(session, instance, workflow)
-        session.flush()
+    def _save(self, case: Case, step: Step, actor: str, status: str) -> None:
+        now, instance = self.now(), case.instance
+        with case.session.no_autoflush:
+            instance.state, instance.status = self.serializer.dump_state(case.workflow), status
+            instance.next_due_at = next_due(case.workflow) if status == RUNNING else None
+            instance.ended_at = now if status != RUNNING else None
+            _take_lock(instance, now)
+            self._sync_open_tasks(case, now)
+            for event in step.events:
+                audit.append(case.session, instance, now, actor, **event)
+            if self.on_saved:
+                self.on_saved(case.session, instance, case.workflow)
+        case.session.flush()
 
-    def _sync_open_tasks(self, session: Session, instance: Instance, workflow: BpmnWorkflow, now: datetime) -> None:
+    def _sync_open_tasks(self, case: Case, now: datetime) -> None:
+        instance = case.instance
         ready = {} if instance.status != RUNNING else {
-            str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-        rows = session.scalars(select(OpenTask).where(OpenTask.instance_id == instance.id)).all()
-        for row in rows:
-            if row.id not in ready:
-                session.delete(row)
-        known = {row.id for row in rows}
-        catalogue = instance.version.user_tasks
+            str(t.id): t for t in case.workflow.get_tasks(state=TaskState.READY, manual=True)}
+        known = set()
+        if instance.id is not None:
+            for row in case.session.scalars(select(OpenTask).where(OpenTask.instance_id == instance.id)):
+                known.add(row.id)
+                if row.id not in ready:
+                    case.session.delete(row)
         for task_id, task in ready.items():
             if task_id not in known:
-                info = catalogue.get(task.task_spec.bpmn_id, {})
-                session.add(OpenTask(id=task_id, instance_id=instance.id, name=task.task_spec.bpmn_id,
-                                     title=info.get("title") or task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-                                     lane=info.get("lane") or task.task_spec.lane, form=info.get("form"),
-                                     created_at=now))
+                case.session.add(self._open_task(case, task_id, task, now))
+
+    @staticmethod
+    def _open_task(case: Case, task_id: str, task, now: datetime) -> OpenTask:
+        spec = task.task_spec
+        info = case.version.user_tasks.get(spec.bpmn_id, {})
+        return OpenTask(id=task_id, instance=case.instance, name=spec.bpmn_id, created_at=now,
+                        title=info.get("title") or spec.bpmn_name or spec.bpmn_id,
+                        lane=info.get("lane") or spec.lane, form=info.get("form"))
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _instance_of_task(self, task_id: str) -> int:
-        with self.session() as session:
-            instance_id = session.scalar(select(OpenTask.instance_id).where(OpenTask.id == task_id))
-            if instance_id is not None:
-                return instance_id
-            if session.scalar(select(AuditEvent.id).where(AuditEvent.task_id == task_id).limit(1)):
-                raise Conflict("the task is already completed")
+    @staticmethod
+    def _instance_of_task(session: Session, task_id: str) -> int:
+        instance_id = session.scalar(select(OpenTask.instance_id).where(OpenTask.id == task_id))
+        if instance_id is not None:
+            return instance_id
+        if session.scalar(select(AuditEvent.id).where(AuditEvent.task_id == task_id).limit(1)):
+            raise Conflict("the task is no longer open")
         raise NotFound(f"no open task {task_id}")
 
     @staticmethod
@@ -288,15 +295,10 @@ class Engine:
             raise Conflict("the task is no longer open")
         return task
 
-    @staticmethod
-    def _form(instance: Instance, task) -> dict | None:
-        form = instance.version.user_tasks.get(task.task_spec.bpmn_id, {}).get("form")
-        return instance.version.forms.get(form) if form else None
-
     def _assign(self, task_id: str, assignee: str | None, actor: str, type_: str, force: bool = False) -> None:
-        instance_id = self._instance_of_task(task_id)
         with self._unit() as session:
-            instance = session.get(Instance, instance_id)
+            # The case row first: whoever read it before a rival's commit then fails on its lock.
+            instance = session.get(Instance, self._instance_of_task(session, task_id))
             row = session.get(OpenTask, task_id)
             if row is None:
                 raise Conflict("the task is no longer open")
@@ -310,44 +312,43 @@ class Engine:
             audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
 
     def _deliver(self, instance_id: int, event: BpmnEvent, payload: dict, actor: str) -> None:
-        with self._case(instance_id) as (session, instance, workflow):
+        with self._unit() as session:
+            case = self._load(session, instance_id, running=True)
             try:
-                workflow.send_event(event)
+                case.workflow.send_event(event)
             except WorkflowException as err:
                 raise Conflict(f"the case is not waiting for '{event.event_definition.name}'") from err
-            step = Step()
-            step.record(f"{type(event.event_definition).__name__.removesuffix('EventDefinition').lower()}_received",
-                        {"name": event.event_definition.name, "payload": payload})
-            self._advance(session, instance, workflow, step, actor)
+            kind = type(event.event_definition).__name__.removesuffix("EventDefinition").lower()
+            step = Step().record(f"{kind}_received", {"name": event.event_definition.name, "payload": payload})
+            self._advance(case, step, actor)
 
     def _fire(self, instance_id: int, now: datetime) -> bool:
         """Fire one case's due timers; False when another worker had it or it is no longer due."""
         try:
             with self._unit() as session, clock.bound(_Shifted(self.clock, _TIMER_EPSILON)):
-                instance = session.scalars(select(Instance).where(
+                claimed = session.scalar(select(Instance.id).where(
                     Instance.id == instance_id, Instance.status == RUNNING, Instance.next_due_at <= now)
-                    .with_for_update(skip_locked=True)).first()
-                if instance is None:
+                    .with_for_update(skip_locked=True))
+                if claimed is None:
                     return False
-                workflow = self.workflow(session, instance)
+                case = self._load(session, instance_id)
                 step = Step()
-                for timer in waiting_timers(workflow):
+                for timer in waiting_timers(case.workflow):
                     if timer.due <= now:
                         step.record("timer_fired", {"timer": timer.task_name, "due": timer.due.isoformat(),
                                                     "fired": now.isoformat()})
-                workflow.refresh_timers()
-                self._advance(session, instance, workflow, step, SYSTEM_TIMER)
+                case.workflow.refresh_timers()
+                self._advance(case, step, SYSTEM_TIMER)
                 return True
         except Conflict:
             return False
 
-    @staticmethod
-    def _version(session: Session, process_id: str, version: int) -> ProcessVersion:
-        found = session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id,
-                                                             ProcessVersion.version == version)).first()
+    def _version(self, session: Session, process_id: str, version: int) -> LoadedVersion:
+        found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
+                                                               ProcessVersion.version == version))
         if found is None:
             raise NotFound(f"process '{process_id}' has no version {version}")
-        return found
+        return self.versions.get(session, found)
 
 
 def _take_lock(instance: Instance, now: datetime) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_URL = "sqlite:///hotline.db"
+WRITE = "hotline_write"  # execution option marking a connection that will write (see _sqlite_begin)
 
 
 def connect(url: str = DEFAULT_URL) -> Engine:
@@ -18,9 +19,15 @@ def connect(url: str = DEFAULT_URL) -> Engine:
     if url.startswith("sqlite"):
         db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(db, "connect", _sqlite_pragmas)
-        event.listen(db, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(db, "begin", _sqlite_begin)
         return db
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_size=10, max_overflow=20)
+
+
+def _sqlite_begin(conn) -> None:
+    """Writers take SQLite's write lock up front, so two writers queue instead of failing to upgrade a
+    read lock; readers begin a plain (deferred) transaction and never wait for writers (WAL)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("ended_at", UTCDateTime(), nullable=True),
         sa.Column("error", sa.Text, nullable=True),
+        sa.Column("audit_seq", sa.Integer, nullable=False),
+        sa.Column("audit_hash", sa.String(64), nullable=False),
     )
     op.create_index("ix_instances_due", "instances", ["status", "next_due_at"])
     op.create_table(
