@@ -85,9 +85,10 @@ def quote_iso_timers(spec) -> None:
                 timer.expression = repr(expression.strip())
 
 
-def latest_version(session: Session, process_id: str) -> ProcessVersion | None:
-    return session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                           .order_by(ProcessVersion.version.desc()).limit(1)).first()
+def latest_version_id(session: Session, process_id: str) -> int | None:
+    """The id of the newest version of a process (new cases start on it)."""
+    return session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
+                          .order_by(ProcessVersion.version.desc()).limit(1))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -68,6 +68,7 @@ class Case:
     instance: Instance
     version: LoadedVersion
     workflow: BpmnWorkflow
+    open_before: set[str] = field(default_factory=set)
 
 
 class _Shifted:
@@ -109,10 +110,10 @@ class Engine:
     def start(self, process_id: str, data: dict[str, Any], actor: str) -> int:
         """Start a case on the latest version of ``process_id``; returns the case id."""
         with self._unit() as session:
-            row = deployment.latest_version(session, process_id)
-            if row is None:
+            version_id = deployment.latest_version_id(session, process_id)
+            if version_id is None:
                 raise NotFound(f"no process '{process_id}' is deployed")
-            version = self.versions.get(session, row.id)
+            version = self.versions.get(session, version_id)
             workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=self.script_engine)
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(data)
@@ -223,7 +224,7 @@ class Engine:
         version = self.versions.get(session, instance.version_id)
         workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
         workflow.script_engine = self.script_engine
-        return Case(session, instance, version, workflow)
+        return Case(session, instance, version, workflow, set(ready_user_tasks(workflow)))
 
     def _advance(self, case: Case, step: Step, actor: str) -> None:
         self._run(case.workflow.do_engine_steps)
@@ -254,18 +255,13 @@ class Engine:
         case.session.flush()
 
     def _sync_open_tasks(self, case: Case, now: datetime) -> None:
-        instance = case.instance
-        ready = {} if instance.status != RUNNING else {
-            str(t.id): t for t in case.workflow.get_tasks(state=TaskState.READY, manual=True)}
-        known = set()
-        if instance.id is not None:
-            for row in case.session.scalars(select(OpenTask).where(OpenTask.instance_id == instance.id)):
-                known.add(row.id)
-                if row.id not in ready:
-                    case.session.delete(row)
-        for task_id, task in ready.items():
-            if task_id not in known:
-                case.session.add(self._open_task(case, task_id, task, now))
+        """Bring the open-task table in step by the difference from the tasks open when the case was loaded."""
+        ready = {} if case.instance.status != RUNNING else ready_user_tasks(case.workflow)
+        gone = case.open_before - ready.keys()
+        if gone:
+            case.session.execute(delete(OpenTask).where(OpenTask.id.in_(gone)))
+        for task_id in ready.keys() - case.open_before:
+            case.session.add(self._open_task(case, task_id, ready[task_id], now))
 
     @staticmethod
     def _open_task(case: Case, task_id: str, task, now: datetime) -> OpenTask:
@@ -355,6 +351,11 @@ def _take_lock(instance: Instance, now: datetime) -> None:
     """Always write the case row, so its optimistic lock is checked and bumped even if nothing else changed."""
     instance.updated_at = now
     flag_modified(instance, "updated_at")
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The user tasks a person can work on now, by task id (what the open-task table mirrors)."""
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
 
 
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
