@@ -103,6 +103,7 @@ class OpenTask(Base):
     title: Mapped[str] = mapped_column(String(500))
     lane: Mapped[str | None] = mapped_column(String(200), index=True)
     form: Mapped[str | None] = mapped_column(String(200))
+    candidate_group: Mapped[str | None] = mapped_column(String(200), index=True)
     assignee: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime]
     instance: Mapped[Instance] = relationship()

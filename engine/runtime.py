@@ -45,7 +45,18 @@ SYSTEM_TIMER = "system:timer"
 # SpiffWorkflow fires a timer only strictly after its moment; the engine treats the moment itself as due.
 _TIMER_EPSILON = timedelta(microseconds=1)
 
-Hook = Callable[[Session, Instance, BpmnWorkflow], None]
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Where a domain plugs into commands without the engine knowing the domain."""
+
+    on_saved: Callable[[Session, Instance, BpmnWorkflow, list[AuditEvent]], None] | None = None
+    """Called inside each command's transaction after the case is advanced (e.g. to keep a case table)."""
+    task_group: Callable[[Any], str | None] | None = None
+    """The candidate group of a ready user task (e.g. the department it is for), stored on the open task."""
+    form: Callable[[dict], dict] | None = None
+    """Adjusts a form before it is used to check data (e.g. fills an enum from a directory)."""
 
 
 @dataclass
@@ -84,7 +95,7 @@ class Engine:
 
     def __init__(self, db: Database, clock_: clock.Clock | None = None,
                  functions: Mapping[str, Callable[..., Any]] | None = None,
-                 services: Mapping[str, ServiceHandler] | None = None, on_saved: Hook | None = None):
+                 services: Mapping[str, ServiceHandler] | None = None, hooks: Hooks | None = None):
         clock.install_spiff_clock()
         self.db, self.session = db, session_factory(db)
         self.clock = clock_ or clock.SystemClock()
@@ -92,7 +103,7 @@ class Engine:
         self.script_engine = SandboxScriptEngine(self.sandbox, services)
         self.serializer = StateSerializer()
         self.versions = deployment.VersionCache(self.serializer)
-        self.on_saved = on_saved
+        self.hooks = hooks or Hooks()
 
     def now(self) -> datetime:
         """The engine clock's time (also offered to diagrams as ``now()``)."""
@@ -130,7 +141,7 @@ class Engine:
         with self._unit() as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
             task = self._ready_task(case.workflow, task_id)
-            check_form(case.version.form_of(task.task_spec.bpmn_id)[1], data)
+            check_form(self.form(case.version, task.task_spec.bpmn_id), data)
             task.data.update(data)
             step = Step().record("task_completed", data, task)
             self._run(task.run)
@@ -200,6 +211,11 @@ class Engine:
                     "open_tasks": [{"id": t.id, "name": t.name, "lane": t.lane, "assignee": t.assignee}
                                    for t in tasks]}
 
+    def form(self, version: LoadedVersion, task_name: str) -> dict | None:
+        """The JSON Schema a user task's data must satisfy (after the domain's adjustments)."""
+        form = version.form_of(task_name)[1]
+        return self.hooks.form(form) if form is not None and self.hooks.form else form
+
     def load(self, session: Session, instance_id: int) -> Case:
         """A case with its rebuilt workflow (sandboxed script engine), for reading."""
         return self._load(session, instance_id)
@@ -248,10 +264,9 @@ class Engine:
             instance.ended_at = now if status != RUNNING else None
             _take_lock(instance, now)
             self._sync_open_tasks(case, now)
-            for event in step.events:
-                audit.append(case.session, instance, now, actor, **event)
-            if self.on_saved:
-                self.on_saved(case.session, instance, case.workflow)
+            events = [audit.append(case.session, instance, now, actor, **event) for event in step.events]
+            if self.hooks.on_saved:
+                self.hooks.on_saved(case.session, instance, case.workflow, events)
         case.session.flush()
 
     def _sync_open_tasks(self, case: Case, now: datetime) -> None:
@@ -263,13 +278,13 @@ class Engine:
         for task_id in ready.keys() - case.open_before:
             case.session.add(self._open_task(case, task_id, ready[task_id], now))
 
-    @staticmethod
-    def _open_task(case: Case, task_id: str, task, now: datetime) -> OpenTask:
+    def _open_task(self, case: Case, task_id: str, task, now: datetime) -> OpenTask:
         spec = task.task_spec
         info = case.version.user_tasks.get(spec.bpmn_id, {})
+        group = self.hooks.task_group(task) if self.hooks.task_group else None
         return OpenTask(id=task_id, instance=case.instance, name=spec.bpmn_id, created_at=now,
                         title=info.get("title") or spec.bpmn_name or spec.bpmn_id,
-                        lane=info.get("lane") or spec.lane, form=info.get("form"))
+                        lane=info.get("lane") or spec.lane, form=info.get("form"), candidate_group=group)
 
     # -- helpers ---------------------------------------------------------------------------------
     @staticmethod

@@ -5,8 +5,9 @@ builtin available, so one crafted condition could run anything on the server. He
 evaluated by ``simpleeval`` over a whitelist: literals, arithmetic, comparisons, boolean logic,
 look-ups in the case data, a few safe methods, and functions the domain registers by name. Scripts
 are a sequence of assignments, ``if`` blocks and function calls (no loops), each value evaluated the
-same way. ``check`` finds what falls outside the sandbox before anything runs, so a diagram can be
-refused at deploy time with the reason.
+same way. ``value_of(name, default)`` reads a field that may be absent (optional form fields).
+``check`` finds what falls outside the sandbox before anything runs, so a diagram can be refused at
+deploy time with the reason.
 """
 
 from __future__ import annotations
@@ -76,10 +77,11 @@ class Sandbox:
     """Evaluates and checks expressions against a fixed set of whitelisted functions."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None):
-        clash = set(functions or {}) & set(BUILTINS)
+        clash = set(functions or {}) & (set(BUILTINS) | {"value_of"})
         if clash:
             raise ValueError(f"function names already taken by the sandbox: {sorted(clash)}")
         self.functions = {**BUILTINS, **(functions or {})}
+        self._known = set(self.functions) | {"value_of"}
         self._compiled: dict[tuple[str, bool], Any] = {}
 
     # -- checking --------------------------------------------------------------------------------
@@ -127,8 +129,8 @@ class Sandbox:
             return []
         if not isinstance(node.func, ast.Name):
             return ["only named functions can be called"]
-        if node.func.id not in self.functions:
-            return [f"unknown function '{node.func.id}' (available: {', '.join(sorted(self.functions))})"]
+        if node.func.id not in self._known:
+            return [f"unknown function '{node.func.id}' (available: {', '.join(sorted(self._known))})"]
         return []
 
     @staticmethod
@@ -186,8 +188,10 @@ class Sandbox:
             data[name] = evaluator.names[name] = value
 
     def _evaluator(self, names: Mapping[str, Any]) -> simpleeval.EvalWithCompoundTypes:
+        names = dict(names)
+        functions = {**self.functions, "value_of": lambda name, default=None: names.get(name, default)}
         evaluator = simpleeval.EvalWithCompoundTypes(
-            operators=_OPERATORS, functions=dict(self.functions), names=dict(names), allowed_attrs=SAFE_METHODS
+            operators=_OPERATORS, functions=functions, names=names, allowed_attrs=SAFE_METHODS
         )
         for comprehension in (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
             evaluator.nodes.pop(comprehension, None)

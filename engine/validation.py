@@ -39,7 +39,7 @@ class UserTaskInfo:
     name: str
     title: str
     form: str | None
-    lane: str | None
+    lane: str | None  # the lane's id: a stable code (its name is for people and may be translated)
 
 
 @dataclass
@@ -215,7 +215,7 @@ def _form_problems(name: str, form: dict) -> list[Problem]:
 
 
 def _user_tasks(tree: etree._ElementTree) -> dict[str, UserTaskInfo]:
-    lanes = {ref.text.strip(): lane.get("name") or lane.get("id")
+    lanes = {ref.text.strip(): lane.get("id")
              for lane in tree.iterfind(".//bpmn:lane", NS) for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
     return {task.get("id"): UserTaskInfo(task.get("id"), task.get("name") or task.get("id"), _form_reference(task),
                                          lanes.get(task.get("id")))

@@ -34,10 +34,10 @@ def basic(engine):
 def test_user_tasks_and_the_gateway_take_the_conditioned_branch(basic):
     case = basic.start("basic", {}, "alice")
     fill = open_task(basic, case)
-    assert (fill["name"], fill["lane"]) == ("fill", "clerk")
+    assert (fill["name"], fill["lane"]) == ("fill", "lane_clerk")
     basic.complete_task(fill["id"], {"amount": 500}, "alice")
     review = open_task(basic, case)
-    assert (review["name"], review["lane"]) == ("review", "boss")
+    assert (review["name"], review["lane"]) == ("review", "lane_boss")
     assert basic.snapshot(case)["data"]["size"] == "big"
     basic.complete_task(review["id"], {"approved": True}, "bob")
     snapshot = basic.snapshot(case)
@@ -108,15 +108,15 @@ def test_every_command_is_recorded_in_a_hash_chained_audit_log(basic):
 
 
 def test_a_crash_in_the_middle_of_a_command_leaves_the_previous_state(db, clock):
-    from engine.runtime import Engine
+    from engine.runtime import Engine, Hooks
 
     power = {"cut": False}
 
-    def crash(session, instance, workflow):
+    def crash(session, instance, workflow, events):
         if power["cut"]:
             raise RuntimeError("power cut")
 
-    engine = Engine(db, clock, on_saved=crash)
+    engine = Engine(db, clock, hooks=Hooks(on_saved=crash))
     engine.deploy(diagram_files("basic.bpmn", "request.json", "review.json"))
     case = engine.start("basic", {}, "alice")
     before = stored_state(engine, case)

@@ -74,6 +74,7 @@ def upgrade() -> None:
         sa.Column("title", sa.String(500), nullable=False),
         sa.Column("lane", sa.String(200), nullable=True, index=True),
         sa.Column("form", sa.String(200), nullable=True),
+        sa.Column("candidate_group", sa.String(200), nullable=True, index=True),
         sa.Column("assignee", sa.String(200), nullable=True, index=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
     )
