@@ -12,8 +12,9 @@ import click
 from engine.bundle import read_paths
 from engine.clock import SimulatedClock
 from engine.deployment import DeploymentRefused
-from engine.store import DEFAULT_URL, connect, upgrade
-from processes.wiring import build_engine
+from engine.store import DEFAULT_URL, connect
+from processes.service import Hotline
+from processes.wiring import upgrade
 
 DATABASE_URL = os.environ.get("HOTLINE_DATABASE_URL", DEFAULT_URL)
 
@@ -46,7 +47,7 @@ def db_upgrade(obj: dict) -> None:
 @click.pass_obj
 def validate(obj: dict, paths: tuple[str, ...], fmt: str) -> None:
     """Check diagrams and forms without deploying; exit status 1 when there are errors."""
-    problems = build_engine(obj["database_url"]).validate(read_paths(list(paths)))
+    problems = _hotline(obj).engine.validate(read_paths(list(paths)))
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":
         click.echo(json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]},
@@ -64,8 +65,7 @@ def validate(obj: dict, paths: tuple[str, ...], fmt: str) -> None:
 @click.pass_obj
 def deploy(obj: dict, paths: tuple[str, ...], actor: str) -> None:
     """Validate and deploy diagrams and forms as a new version (identical files keep their version)."""
-    engine = build_engine(obj["database_url"])
-    upgrade(engine.db)
+    engine = _hotline(obj).engine
     try:
         deployed = engine.deploy(read_paths(list(paths)), actor)
     except DeploymentRefused as refused:
@@ -92,8 +92,7 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
     from .scheduler import start_scheduler
 
     clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
-    engine = build_engine(obj["database_url"], clock)
-    upgrade(engine.db)
+    engine = _hotline(obj, clock).engine
     scheduler = None if no_scheduler else start_scheduler(engine)
     app = create_app(engine, scheduler_running=lambda: bool(scheduler and scheduler.running))
     click.echo(f"Hotline API on http://{host}:{port}/api/v1 (health: /api/v1/health)")
@@ -102,6 +101,12 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)
+
+
+def _hotline(obj: dict, clock=None) -> Hotline:
+    """The hotline over the configured database, migrated first (every command may be the first run)."""
+    upgrade(connect(obj["database_url"]))
+    return Hotline.open(obj["database_url"], clock)
 
 
 def _aware(text: str) -> datetime:

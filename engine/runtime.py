@@ -265,9 +265,9 @@ class Engine:
             _take_lock(instance, now)
             self._sync_open_tasks(case, now)
             events = [audit.append(case.session, instance, now, actor, **event) for event in step.events]
-            if self.hooks.on_saved:
-                self.hooks.on_saved(case.session, instance, case.workflow, events)
         case.session.flush()
+        if self.hooks.on_saved:
+            self.hooks.on_saved(case.session, instance, case.workflow, events)
 
     def _sync_open_tasks(self, case: Case, now: datetime) -> None:
         """Bring the open-task table in step by the difference from the tasks open when the case was loaded."""

@@ -43,10 +43,11 @@ def session_factory(db: Engine) -> sessionmaker[Session]:
     return sessionmaker(db, expire_on_commit=False)
 
 
-def upgrade(db: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+def upgrade(db: Engine, script_location: Path = MIGRATIONS, version_table: str = "alembic_version") -> None:
+    """Bring a schema to its newest migration (idempotent); domains keep their own migrations and table."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(script_location))
     with db.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["version_table"] = version_table
         command.upgrade(config, "head")

@@ -1,26 +1,71 @@
-"""How the hotline domain plugs into the generic engine: its clock, calendar and diagram functions."""
+"""How the hotline domain plugs into the generic engine: its functions, hooks, forms and migrations."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from engine.clock import Clock
-from engine.runtime import Engine
-from engine.store import connect
+from sqlalchemy import Engine as Database
+
+from engine.runtime import Hooks
+from engine.store import upgrade as upgrade_engine
 
 from .calendar import WorkingCalendar
+from .cases import Projector
+from .departments import Directory
+from .scope import INTAKE_CODES, in_acceptance_scope
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MAX_RETURNS = 3  # a case returned this often goes to the supervision centre instead of looping
+MAX_REWORKS = 2  # results sent back for rework at most this often
 
 
-def diagram_functions(calendar: WorkingCalendar) -> dict:
+def upgrade(db: Database) -> None:
+    """Migrate the engine's tables, then the hotline's own."""
+    upgrade_engine(db)
+    upgrade_engine(db, MIGRATIONS, "alembic_version_hotline")
+
+
+def returned_departments(reports: list[dict[str, Any]]) -> list[str]:
+    """The departments that returned the case as wrongly assigned."""
+    return [r["department"] for r in reports if r.get("outcome") == "return"]
+
+
+def diagram_functions(calendar: WorkingCalendar, directory: Directory) -> dict[str, Any]:
     """The functions hotline diagrams may call by name (the only ones besides the sandbox builtins)."""
 
     def add_working_days(start: str | datetime, days: int) -> str:
         moment = datetime.fromisoformat(start) if isinstance(start, str) else start
         return calendar.add_working_days(moment, int(days)).isoformat()
 
-    return {"add_working_days": add_working_days}
+    return {"add_working_days": add_working_days, "in_acceptance_scope": in_acceptance_scope,
+            "deadline_days_for": directory.deadline_days_for, "returned_departments": returned_departments,
+            "max_returns": lambda: MAX_RETURNS, "max_reworks": lambda: MAX_REWORKS}
 
 
-def build_engine(database_url: str, clock: Clock | None = None, calendar: WorkingCalendar | None = None) -> Engine:
-    """The engine over ``database_url`` with the hotline's functions registered."""
-    return Engine(connect(database_url), clock, functions=diagram_functions(calendar or WorkingCalendar()))
+def task_group(task) -> str | None:
+    """Department tasks are for one department: the multi-instance element it was created for."""
+    return task.data.get("department") if task.task_spec.bpmn_id == "handle" else None
+
+
+def enum_filler(directory: Directory):
+    """Fill ``x-enum-source`` lists in forms from the directory and the acceptance scope."""
+    sources = {"departments": directory.codes, "categories": list(INTAKE_CODES)}
+
+    def fill(node: Any) -> Any:
+        if isinstance(node, dict):
+            filled = {key: fill(value) for key, value in node.items()}
+            if node.get("x-enum-source") in sources:
+                filled["enum"] = sources[node["x-enum-source"]]
+            return filled
+        if isinstance(node, list):
+            return [fill(item) for item in node]
+        return node
+
+    return fill
+
+
+def hooks(calendar: WorkingCalendar, directory: Directory) -> Hooks:
+    """The hotline's hooks into engine commands."""
+    return Hooks(on_saved=Projector(calendar), task_group=task_group, form=enum_filler(directory))

@@ -12,7 +12,9 @@ from sqlalchemy import text
 from engine.clock import SimulatedClock
 from engine.models import Base
 from engine.runtime import Engine
-from engine.store import connect, upgrade
+from engine.store import connect
+from processes.models import HotlineBase
+from processes.wiring import upgrade
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 POSTGRES_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL")
@@ -45,7 +47,7 @@ def db(request, tmp_path):
         database.dispose()
         return
     database = request.getfixturevalue("postgres_db")
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    tables = ", ".join(t.name for m in (Base.metadata, HotlineBase.metadata) for t in m.sorted_tables)
     with database.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield database

@@ -1,0 +1,114 @@
+"""Keeping the hotline case row in step with the engine: numbering, status and the fields reports need.
+
+``project`` runs inside every engine command's transaction (the engine's ``on_saved`` hook), so the
+row can never disagree with the case state it was derived from.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent, Instance
+from engine.runtime import CANCELLED, case_data, ready_user_tasks
+
+from .calendar import SHANGHAI, WorkingCalendar
+from .models import HotlineCase
+
+# Where a case stands, by the user tasks open on it; the later stage wins when several are open.
+STAGES = (
+    ("registered", {"record_referral"}),
+    ("triage", {"triage"}),
+    ("in_progress", {"immediate_reply", "handle", "direct_handling", "supervise_overdue"}),
+    ("awaiting_instructions", {"draft_special_report", "leader_instructions"}),
+    ("review", {"review_result"}),
+    ("feedback", {"callback"}),
+)
+ENDED = {"closed", "not_accepted", "withdrawn"}
+_NEXT_NUMBER = text(
+    "INSERT INTO hotline_case_counters (day, last) VALUES (:day, 1) "
+    "ON CONFLICT (day) DO UPDATE SET last = hotline_case_counters.last + 1 RETURNING last")
+
+
+def next_number(session: Session, moment: datetime) -> str:
+    """``12345-YYYYMMDD-NNNN`` for the Shanghai day of ``moment``; one atomic statement, so concurrent
+    registrations never share a number."""
+    day = moment.astimezone(SHANGHAI).strftime("%Y%m%d")
+    last = session.execute(_NEXT_NUMBER, {"day": day}).scalar_one()
+    return f"12345-{day}-{last:04d}"
+
+
+def status_of(instance: Instance, workflow: BpmnWorkflow, data: dict[str, Any]) -> str:
+    """The case vocabulary's status, from the engine state."""
+    if instance.status == CANCELLED:
+        return "withdrawn"
+    if workflow.completed:
+        return data.get("outcome", "closed")
+    open_names = {task.task_spec.bpmn_id for task in ready_user_tasks(workflow).values()}
+    stage = "registered"
+    for name, tasks in STAGES:
+        if open_names & tasks:
+            stage = name
+    return stage
+
+
+class Projector:
+    """The engine's ``on_saved`` hook for the hotline."""
+
+    def __init__(self, calendar: WorkingCalendar):
+        self.calendar = calendar
+
+    def __call__(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
+                 events: list[AuditEvent]) -> None:
+        data = case_data(workflow)
+        row = session.scalar(select(HotlineCase).where(HotlineCase.instance_id == instance.id))
+        if row is None:
+            row = self._register(session, instance, data)
+        self._update(row, instance, workflow, data)
+        for event in events:
+            self._record_outside_event(row, event)
+
+    @staticmethod
+    def _register(session: Session, instance: Instance, data: dict[str, Any]) -> HotlineCase:
+        row = HotlineCase(
+            instance_id=instance.id, number=next_number(session, instance.started_at), category=data["category"],
+            departments=list(data.get("departments", [])), urgency=data["urgency"], channel=data["channel"],
+            confidential=bool(data["confidential"]), caller=dict(data["caller"]), subject=data["subject"],
+            content=data["content"], registered_at=instance.started_at, supplements=[], repeat_calls=[],
+            deadline_provisional=False, reminded=False, overdue=False, returns=0)
+        session.add(row)
+        return row
+
+    def _update(self, row: HotlineCase, instance: Instance, workflow: BpmnWorkflow, data: dict[str, Any]) -> None:
+        row.status = status_of(instance, workflow, data)
+        row.treatment = data.get("treatment", row.treatment)
+        row.complexity = data.get("complexity", row.complexity)
+        row.departments = list(data.get("departments", row.departments))
+        row.returns = max(row.returns, int(data.get("returns", 0)))
+        row.reminded = row.reminded or bool(_side_data(workflow, "reminder_sent"))
+        row.overdue = row.overdue or bool(_side_data(workflow, "overdue"))
+        row.satisfaction = data.get("satisfaction", row.satisfaction)
+        if data.get("due_at"):
+            row.due_at = datetime.fromisoformat(data["due_at"])
+            dispatched = datetime.fromisoformat(data["dispatched_at"])
+            row.deadline_provisional = self.calendar.deadline_is_provisional(dispatched, data["deadline_days"])
+        row.ended_at = instance.ended_at if row.status in ENDED else None
+
+    @staticmethod
+    def _record_outside_event(row: HotlineCase, event: AuditEvent) -> None:
+        if event.type != "message_received":
+            return
+        entry = {"at": event.at.isoformat(), "by": event.actor, **event.data["payload"]}
+        if event.data["name"] == "supplement":
+            row.supplements = [*row.supplements, entry]
+        elif event.data["name"] == "repeat_call":
+            row.repeat_calls = [*row.repeat_calls, entry]
+
+
+def _side_data(workflow: BpmnWorkflow, key: str) -> bool:
+    """Whether a flag was set on a side branch (reminder, overdue), which the main path's data never carries."""
+    return any(task.data.get(key) for task in workflow.get_tasks())

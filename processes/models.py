@@ -1,0 +1,67 @@
+"""The hotline's own tables: one row per case for lists, filters and reports, and the case-number counters.
+
+The case row is a projection kept in step with the engine's state inside every command's transaction
+(see ``cases.project``); the engine's state and audit log remain the record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from engine.models import UTCDateTime
+
+
+class HotlineBase(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class HotlineCase(HotlineBase):
+    __tablename__ = "hotline_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(30), index=True)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    treatment: Mapped[str | None] = mapped_column(String(20), index=True)
+    complexity: Mapped[str | None] = mapped_column(String(20))
+    departments: Mapped[list[Any]]
+    urgency: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    confidential: Mapped[bool] = mapped_column(Boolean)
+    caller: Mapped[dict[str, Any]]
+    subject: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    returns: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction: Mapped[str | None] = mapped_column(String(30))
+    supplements: Mapped[list[Any]]
+    repeat_calls: Mapped[list[Any]]
+    registered_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+
+
+class CaseCounter(HotlineBase):
+    """The last number given out on a day (numbers are 12345-YYYYMMDD-NNNN, per Shanghai calendar day)."""
+
+    __tablename__ = "hotline_case_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarSchedule(HotlineBase):
+    """An official holiday schedule an administrator loaded (overrides the package and the estimate)."""
+
+    __tablename__ = "hotline_calendar_schedules"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[dict[str, Any]]
+    loaded_at: Mapped[datetime]
