@@ -103,6 +103,16 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
             scheduler.shutdown(wait=False)
 
 
+@main.command()
+@click.pass_obj
+def demo(obj: dict) -> None:
+    """Play a simulated fortnight at the hotline (every path of the procedure) and print a summary."""
+    from processes import demo as fortnight
+    from processes.desk import Desk
+
+    fortnight.run(Desk(_hotline(obj, SimulatedClock(fortnight.START))))
+
+
 def _hotline(obj: dict, clock=None) -> Hotline:
     """The hotline over the configured database, migrated first (every command may be the first run)."""
     upgrade(connect(obj["database_url"]))

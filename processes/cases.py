@@ -19,11 +19,12 @@ from engine.runtime import CANCELLED, case_data, ready_user_tasks
 from .calendar import SHANGHAI, WorkingCalendar
 from .models import HotlineCase
 
-# Where a case stands, by the user tasks open on it; the later stage wins when several are open.
+# Where a case stands, by the user tasks open on its main path; the later stage wins when several are open.
+# (Overdue supervision runs beside the main path and does not move the case's stage.)
 STAGES = (
     ("registered", {"record_referral"}),
     ("triage", {"triage"}),
-    ("in_progress", {"immediate_reply", "handle", "direct_handling", "supervise_overdue"}),
+    ("in_progress", {"immediate_reply", "handle", "direct_handling"}),
     ("awaiting_instructions", {"draft_special_report", "leader_instructions"}),
     ("review", {"review_result"}),
     ("feedback", {"callback"}),
