@@ -63,8 +63,9 @@ class Fortnight:
         return number
 
     def do(self, name: str, task: str, data: dict, group: str | None = None, actor: str = "staff") -> None:
-        self.desk.do(self.cases[name], task, data, group, actor)
-        self.say(f"  {self.cases[name]}  {task}{f' [{group}]' if group else ''} done → {self.desk.status(self.cases[name])}")
+        number = self.cases[name]
+        self.desk.do(number, task, data, group, actor)
+        self.say(f"  {number}  {task}{f' [{group}]' if group else ''} done → {self.desk.status(number)}")
 
     def day_one(self) -> None:
         self.at(0, 9)
@@ -78,8 +79,8 @@ class Fortnight:
         triage(self.cases["consultation"], "immediate", [])
         self.do("consultation", "immediate_reply", {"mode": "direct", "reply": "可在县医保中心或手机APP办理参保登记。"},
                 actor="operator:li")
-        self.do("neighbour", "record_referral", {"reason": "民间借贷纠纷不属于受理范围", "referral": "县人民法院诉讼服务中心"},
-                actor="operator:li")
+        self.do("neighbour", "record_referral",
+                {"reason": "民间借贷纠纷不属于受理范围", "referral": "县人民法院诉讼服务中心"}, actor="operator:li")
         triage(self.cases["water"], "assignment", ["water", "housing"])
         triage(self.cases["pollution"], "direct", [], "complex")
         triage(self.cases["blackout"], "submission", ["power_supply", "water"], "complex")
@@ -89,7 +90,8 @@ class Fortnight:
         self.say("  (dispatcher triaged seven calls; due dates are counted in working days)")
         self.at(0, 15)
         self.do("consultation", "callback", {"reached": True, "satisfaction": "satisfied"}, actor="operator:li")
-        self.do("water", "handle", {"outcome": "return", "summary": "供水不属本局", "return_reason": "供水由水务局负责"},
+        self.do("water", "handle",
+                {"outcome": "return", "summary": "供水不属本局", "return_reason": "供水由水务局负责"},
                 "housing", "department:housing")
         self.do("blackout", "draft_special_report", {"report_title": "关于开发区停电停水的专报", "report": "……"},
                 actor="dispatcher:zhao")
@@ -97,9 +99,9 @@ class Fortnight:
     def days_two_to_five(self) -> None:
         self.at(1, 9)
         self.do("water", "handle", {"outcome": "handled", "summary": "已抢修主管道"}, "water", "department:water")
-        self.do("blackout", "leader_instructions", {"instructions": "供电公司牵头，水务局配合，48小时内恢复。",
-                                                    "handled_by": "departments", "departments": ["power_supply", "water"]},
-                actor="leader:county")
+        self.do("blackout", "leader_instructions",
+                {"instructions": "供电公司牵头，水务局配合，48小时内恢复。", "handled_by": "departments",
+                 "departments": ["power_supply", "water"]}, actor="leader:county")
         self.desk.hotline.supplement(self.cases["water"], "停水范围扩大到解放路", "operator:li")
         self.say(f"  {self.cases['water']}  caller added information (supplement)")
         self.desk.triage(self.cases["water"], "assignment", ["water"])
