@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import click
 
@@ -101,6 +102,24 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)
+
+
+@main.group()
+def calendar() -> None:
+    """The working-day calendar."""
+
+
+@calendar.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def calendar_load(obj: dict, path: str) -> None:
+    """Load a year's official holiday schedule (JSON: year, holidays, workdays); it overrides the estimate."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        year = _hotline(obj).load_schedule(document)
+    except (ValueError, KeyError, TypeError) as err:
+        raise click.ClickException(f"not loaded: {err}") from None
+    click.echo(f"official schedule for {year} loaded; deadlines in {year} are no longer provisional")
 
 
 @main.command()

@@ -53,3 +53,21 @@ def test_health_reports_database_and_scheduler(engine):
 
     client = create_app(engine).test_client()
     assert client.get("/api/v1/health").get_json() == {"status": "ok", "database": "ok", "scheduler": "stopped"}
+
+
+def test_an_administrator_loads_an_official_holiday_schedule(run, tmp_path):
+    schedule = tmp_path / "2027.json"
+    schedule.write_text('{"year": 2027, "holidays": ["2027-01-01"], "workdays": ["2027-02-06"]}')
+    result = run("calendar", "load", str(schedule))
+    assert result.exit_code == 0, result.output
+    assert "official schedule for 2027 loaded" in result.output
+
+
+@pytest.mark.parametrize("content", ['{"year": 2027, "holidays": ["2026-01-01"], "workdays": []}', "not json",
+                                     '{"holidays": []}'])
+def test_a_broken_holiday_schedule_is_refused(run, tmp_path, content):
+    schedule = tmp_path / "bad.json"
+    schedule.write_text(content)
+    result = run("calendar", "load", str(schedule))
+    assert result.exit_code == 1
+    assert "not loaded" in result.output
