@@ -1,4 +1,4 @@
-"""The ``hotline`` console command: serve, deploy, validate, db upgrade."""
+"""The ``hotline`` console command: serve, deploy, validate, db upgrade, users."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from engine.clock import SimulatedClock
 from engine.deployment import DeploymentRefused
 from engine.store import DEFAULT_URL, connect
 from processes.service import Hotline
+from processes.users import ROLES
 from processes.wiring import upgrade
 
 DATABASE_URL = os.environ.get("HOTLINE_DATABASE_URL", DEFAULT_URL)
@@ -93,9 +94,9 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
     from .scheduler import start_scheduler
 
     clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
-    engine = _hotline(obj, clock).engine
-    scheduler = None if no_scheduler else start_scheduler(engine)
-    app = create_app(engine, scheduler_running=lambda: bool(scheduler and scheduler.running))
+    hotline = _hotline(obj, clock)
+    scheduler = None if no_scheduler else start_scheduler(hotline.engine)
+    app = create_app(hotline, scheduler_running=lambda: bool(scheduler and scheduler.running))
     click.echo(f"Hotline API on http://{host}:{port}/api/v1 (health: /api/v1/health)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="hotline")
@@ -121,6 +122,54 @@ def calendar_load(obj: dict, path: str) -> None:
         raise click.ClickException(f"not loaded: {err}") from None
     click.echo(f"official schedule for {year} loaded; deadlines in {year} are no longer provisional")
 
+
+
+@main.group()
+def users() -> None:
+    """API users and their tokens."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="One of: " + ", ".join(ROLES) + ".")
+@click.option("--department", default=None, help="Department code (required for, and only for, role department).")
+@click.pass_obj
+def users_add(obj: dict, name: str, role: str, department: str | None) -> None:
+    """Add a user and print their API token as the last line (shown once: only its hash is stored)."""
+    try:
+        token = _hotline(obj).users.add(name, role, department)
+    except ValueError as err:
+        raise click.ClickException(f"not added: {err}") from None
+    where = f" of {department}" if department else ""
+    click.echo(f"added {role}{where} {name!r}; their token, shown only this once:")
+    click.echo(token)
+
+
+@users.command("list")
+@click.pass_obj
+def users_list(obj: dict) -> None:
+    """List users (names, roles, departments, state); tokens are never shown."""
+    rows = [[u["name"], u["role"], u["department"] or "-", "active" if u["active"] else "revoked",
+             u["created_at"].isoformat(timespec="seconds")] for u in _hotline(obj).users.list()]
+    if not rows:
+        click.echo("no users yet (add one: hotline users add NAME --role ROLE)")
+        return
+    table = [["NAME", "ROLE", "DEPARTMENT", "STATE", "CREATED"], *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@users.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def users_revoke(obj: dict, name: str) -> None:
+    """Disable a user's token at once (the name may be added again later, with a new token)."""
+    try:
+        _hotline(obj).users.revoke(name)
+    except LookupError as err:
+        raise click.ClickException(f"not revoked: {err.args[0]}") from None
+    click.echo(f"revoked {name!r}; their token no longer works")
 
 @main.command()
 @click.pass_obj

@@ -1,13 +1,24 @@
 """``GET /api/v1/health``: is the service up, can it reach its database, are timers being fired."""
 
-from flask import Blueprint, current_app
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-blueprint = Blueprint("health", __name__)
+blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health (no token needed)")
 
 
-@blueprint.get("/health")
+class HealthOut(Schema):
+    status = fields.String()
+    database = fields.String()
+    scheduler = fields.String()
+
+
+@blp.route("/health", methods=["GET"])
+@blp.doc(security=[])
+@blp.response(200, HealthOut)
+@blp.alt_response(503, schema=HealthOut, description="the database cannot be reached")
 def health():
     """Report status without needing a token (load balancers and operators poll it)."""
     engine = current_app.extensions["engine"]

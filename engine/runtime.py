@@ -8,6 +8,7 @@ raced another on the same case and lost gets ``Conflict``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from .store import WRITE, session_factory
 from .timers import next_due, waiting_timers
 from .validation import validate
 
+log = logging.getLogger("hotline.engine")
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
 SYSTEM_TIMER = "system:timer"
 # SpiffWorkflow fires a timer only strictly after its moment; the engine treats the moment itself as due.
@@ -140,6 +142,9 @@ class Engine:
         """Complete a ready user task with the submitted data (checked against its form)."""
         with self._unit() as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
+            holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
+            if holder not in (None, actor):
+                raise Conflict(f"the task is held by {holder}")
             task = self._ready_task(case.workflow, task_id)
             check_form(self.form(case.version, task.task_spec.bpmn_id), data)
             task.data.update(data)
@@ -176,6 +181,14 @@ class Engine:
             due = session.scalars(select(Instance.id).where(Instance.status == RUNNING, Instance.next_due_at <= now)
                                   .order_by(Instance.next_due_at).limit(limit)).all()
         return [case for case in due if self._fire(case, now)]
+
+    def fire_all_due(self) -> list[int]:
+        """Fire due timers in batches until none is left due (the simulated clock's jump needs all of them)."""
+        fired, batch = [], self.fire_due()
+        while batch:
+            fired += batch
+            batch = self.fire_due()
+        return fired
 
     def migration_obstacles(self, instance_id: int, version: int) -> list[str]:
         """Why the case cannot move to ``version`` of its process (empty when it can)."""
@@ -352,6 +365,9 @@ class Engine:
                 self._advance(case, step, SYSTEM_TIMER)
                 return True
         except Conflict:
+            return False
+        except StepFailed as failed:  # one broken case must not stop the others' timers
+            log.warning("timer of case %s could not fire: %s", instance_id, failed)
             return False
 
     def _version(self, session: Session, process_id: str, version: int) -> LoadedVersion:

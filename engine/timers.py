@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -53,3 +53,11 @@ def _due(value) -> datetime | None:
 def next_due(workflow: BpmnWorkflow) -> datetime | None:
     timers = waiting_timers(workflow)
     return timers[0].due if timers else None
+
+
+def duration_from(start: datetime, iso: str) -> timedelta:
+    """An ISO 8601 duration (``P3D``, ``P1M``, ``PT4H``) as a timedelta from ``start`` (months vary in length)."""
+    try:
+        return TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(iso), start)
+    except Exception as err:  # SpiffWorkflow raises a bare Exception for malformed durations
+        raise ValueError(f"not an ISO 8601 duration: {iso}") from err

@@ -1,4 +1,4 @@
-"""The hotline's own tables: one row per case for lists, filters and reports, and the case-number counters.
+"""The hotline's own tables: case rows for lists, filters and reports, case-number counters, API users.
 
 The case row is a projection kept in step with the engine's state inside every command's transaction
 (see ``cases.project``); the engine's state and audit log remain the record.
@@ -65,3 +65,21 @@ class CalendarSchedule(HotlineBase):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     document: Mapped[dict[str, Any]]
     loaded_at: Mapped[datetime]
+
+
+class ApiUser(HotlineBase):
+    """Someone (or something) allowed to call the API: a role, maybe a department, and a token's hash.
+
+    Only the SHA-256 of the token is kept, so a leaked table does not leak working tokens.
+    """
+
+    __tablename__ = "hotline_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(40))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

@@ -21,6 +21,7 @@ from engine.store import connect
 from .calendar import WorkingCalendar, parse_schedule
 from .departments import Directory
 from .models import CalendarSchedule, HotlineCase
+from .users import Users
 from .wiring import diagram_functions, hooks
 
 PROCESS_ID = "hotline_case"
@@ -34,6 +35,7 @@ class Hotline:
 
     def __init__(self, engine: Engine, calendar: WorkingCalendar, directory: Directory):
         self.engine, self.calendar, self.directory = engine, calendar, directory
+        self.users = Users(engine, directory)
 
     @classmethod
     def open(cls, database_url: str, clock: Clock | None = None, directory: Directory | None = None) -> Hotline:

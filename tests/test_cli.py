@@ -48,13 +48,6 @@ def test_db_upgrade_is_idempotent(run):
     assert run("db", "upgrade").output.strip() == "database is up to date"
 
 
-def test_health_reports_database_and_scheduler(engine):
-    from api.app import create_app
-
-    client = create_app(engine).test_client()
-    assert client.get("/api/v1/health").get_json() == {"status": "ok", "database": "ok", "scheduler": "stopped"}
-
-
 def test_an_administrator_loads_an_official_holiday_schedule(run, tmp_path):
     schedule = tmp_path / "2027.json"
     schedule.write_text('{"year": 2027, "holidays": ["2027-01-01"], "workdays": ["2027-02-06"]}')

@@ -1,0 +1,88 @@
+"""``/cases``: intake, lists and single cases (restricted and masked per reader), outside events."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from processes import queries
+from processes.service import Hotline
+
+from .auth import all_staff, current_user, roles
+from .i18n import localize_case
+from .schemas import CaseIn, CaseOut, CasePage, CaseQuery, RepeatCallIn, SupplementIn, WithdrawIn
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases: intake, lists, outside events")
+
+
+def hotline() -> Hotline:
+    return current_app.extensions["hotline"]
+
+
+@blp.route("")
+class Cases(MethodView):
+    @all_staff
+    @blp.arguments(CaseQuery, location="query")
+    @blp.response(200, CasePage)
+    def get(self, query):
+        """List the cases the caller may see, newest first."""
+        page, per_page = query.pop("page"), query.pop("per_page")
+        filters = queries.CaseFilters(registered_from=query.pop("from_", None),
+                                      registered_to=query.pop("to", None), **query)
+        found = queries.list_cases(hotline(), current_user(), filters, page, per_page)
+        return {**vars(found), "items": [localize_case(case) for case in found.items]}
+
+    @roles("operator")
+    @blp.arguments(CaseIn)
+    @blp.response(201, CaseOut)
+    def post(self, intake):
+        """Register a call and start its case on the latest version of the hotline process."""
+        number = hotline().register(intake, current_user().name)
+        return view(number)
+
+
+@blp.route("/<string:number>")
+@all_staff
+@blp.response(200, CaseOut)
+def get_case(number):
+    """One case: status, treatment, deadline, caller (masked where confidential), open tasks."""
+    return view(number)
+
+
+def view(number: str) -> dict:
+    """The case as the current user may see it, in their language."""
+    return localize_case(queries.get_case(hotline(), current_user(), number))
+
+
+def _event(number: str, send) -> dict:
+    view(number)  # 404 unless the caller may see it
+    send()
+    return view(number)
+
+
+@blp.route("/<string:number>/events/withdraw", methods=["POST"])
+@roles("operator")
+@blp.arguments(WithdrawIn)
+@blp.response(200, CaseOut)
+def withdraw(body, number):
+    """The caller withdraws: the case ends ``withdrawn`` at once."""
+    return _event(number, lambda: hotline().withdraw(number, body["reason"], current_user().name))
+
+
+@blp.route("/<string:number>/events/supplement", methods=["POST"])
+@roles("operator")
+@blp.arguments(SupplementIn)
+@blp.response(200, CaseOut)
+def supplement(body, number):
+    """The caller adds information; whoever handles the case now sees it."""
+    return _event(number, lambda: hotline().supplement(number, body["content"], current_user().name))
+
+
+@blp.route("/<string:number>/events/repeat_call", methods=["POST"])
+@roles("operator")
+@blp.arguments(RepeatCallIn)
+@blp.response(200, CaseOut)
+def repeat_call(body, number):
+    """A repeat call about the same open matter is merged into the case (recorded on it)."""
+    return _event(number, lambda: hotline().merge_repeat_call(number, body, current_user().name))

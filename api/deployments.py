@@ -1,0 +1,124 @@
+"""``/deployments`` and ``/processes``: designers deploy diagrams; the exact files of each version."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from engine.deployment import DeploymentRefused
+from engine.models import DeployedFile, ProcessVersion
+
+from .auth import roles
+from .errors import problem
+from .i18n import text
+
+blp = Blueprint("deployments", __name__, url_prefix="/api/v1", description="Diagrams, versions and their files")
+UPLOAD = {"content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    "required": ["files"]}}}}
+
+
+class DeployedOut(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    created = fields.Boolean()
+    files = fields.List(fields.String())
+
+
+class ValidationOut(Schema):
+    valid = fields.Boolean()
+    errors = fields.List(fields.Dict())
+
+
+class VersionOut(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String()
+    files = fields.List(fields.String())
+
+
+class ProcessOut(Schema):
+    process_id = fields.String()
+    latest_version = fields.Integer()
+
+
+def engine():
+    return current_app.extensions["hotline"].engine
+
+
+def uploaded() -> dict[str, bytes]:
+    """The uploaded files by name (400 when there are none)."""
+    files = request.files.getlist("files")
+    if not files:
+        raise DeploymentRefused([])
+    return {f.filename or "": f.read() for f in files}
+
+
+@blp.route("/deployments", methods=["POST"])
+@roles("designer")
+@blp.doc(requestBody=UPLOAD)
+@blp.response(201, DeployedOut)
+def deploy():
+    """Validate the files and store them as the next version (identical files keep their version: 200)."""
+    from .auth import current_user
+
+    deployed = engine().deploy(uploaded(), current_user().name)
+    body = {"process_id": deployed.process_id, "version": deployed.version, "created": deployed.created,
+            "files": deployed.files}
+    return body, 201 if deployed.created else 200
+
+
+@blp.route("/deployments/validate", methods=["POST"])
+@roles("designer")
+@blp.doc(requestBody=UPLOAD)
+@blp.response(200, ValidationOut)
+def validate():
+    """Check the files without deploying anything; every problem at once."""
+    problems = [p for p in engine().validate(uploaded()) if p.severity == "error"]
+    return {"valid": not problems, "errors": [p.as_dict() for p in problems]}
+
+
+@blp.route("/processes", methods=["GET"])
+@roles("designer", "auditor")
+@blp.response(200, ProcessOut(many=True))
+def processes():
+    """The deployed processes and their latest versions."""
+    with engine().session() as session:
+        rows = session.execute(select(ProcessVersion.process_id, ProcessVersion.version)
+                               .order_by(ProcessVersion.process_id)).all()
+    latest: dict[str, int] = {}
+    for process_id, version in rows:
+        latest[process_id] = max(version, latest.get(process_id, 0))
+    return [{"process_id": p, "latest_version": v} for p, v in latest.items()]
+
+
+@blp.route("/processes/<string:process_id>/versions", methods=["GET"])
+@roles("designer", "auditor")
+@blp.response(200, VersionOut(many=True))
+def versions(process_id):
+    """Every version of a process, oldest first, with its file names."""
+    with engine().session() as session:
+        found = session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                                .order_by(ProcessVersion.version)).all()
+        if not found:
+            return problem(404, text("没有该流程", f"no process {process_id}"))
+        return [{"process_id": v.process_id, "version": v.version, "deployed_at": v.deployed_at,
+                 "deployed_by": v.deployed_by, "files": [f.name for f in v.files]} for v in found]
+
+
+@blp.route("/processes/<string:process_id>/versions/<int:version>/files/<string:name>", methods=["GET"])
+@roles("designer", "auditor")
+@blp.response(200, description="the file exactly as deployed")
+def file(process_id, version, name):
+    """A deployed file, byte for byte (so a modeler opens it exactly as drawn)."""
+    with engine().session() as session:
+        content = session.scalar(select(DeployedFile.content).join(ProcessVersion).where(
+            ProcessVersion.process_id == process_id, ProcessVersion.version == version, DeployedFile.name == name))
+    if content is None:
+        return problem(404, text("没有该文件", f"no file {name} in {process_id} version {version}"))
+    mimetype = "application/json" if name.endswith(".json") else "application/xml"
+    return Response(content, 200, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,76 @@
+"""RFC 9457 problem responses for every error, so clients handle one shape; never a 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engine.clock import ClockError
+from engine.deployment import DeploymentRefused
+from engine.errors import Conflict, InvalidData, NotFound, StepFailed
+
+from .i18n import text
+
+log = logging.getLogger("hotline.api")
+TITLES = {
+    400: ("请求无效", "Bad request"), 401: ("未认证", "Unauthorized"), 403: ("无权操作", "Forbidden"),
+    404: ("未找到", "Not found"), 405: ("不支持的方法", "Method not allowed"), 409: ("状态冲突", "Conflict"),
+    413: ("请求过大", "Payload too large"), 415: ("不支持的媒体类型", "Unsupported media type"),
+    422: ("请求无效", "Bad request"), 500: ("服务器内部错误", "Internal server error"),
+    503: ("服务暂不可用", "Service unavailable"),
+}
+
+
+def problem(status: int, detail: str, errors: dict[str, Any] | None = None, **extra: Any) -> Response:
+    zh, en = TITLES.get(status, ("错误", "Error"))
+    body = {"type": "about:blank", "title": text(zh, en), "status": status, "detail": detail, **extra}
+    if errors is not None:
+        body["errors"] = errors
+    return Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/problem+json")
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs/marshmallow nested messages as ``{"field.sub": [message, ...]}``."""
+    if isinstance(messages, list):
+        return {prefix or "_": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in (messages or {}).items():
+        name = str(key) if not prefix else f"{prefix}.{key}"
+        for field, texts in flatten(value, name).items():
+            flat.setdefault(field, []).extend(texts)
+    return flat
+
+
+def _http(error: HTTPException) -> Response:
+    if error.code == 422:  # webargs: the body or query did not match its schema
+        messages = (getattr(error, "data", None) or {}).get("messages", {})
+        fields = {k: v for location in messages.values() for k, v in flatten(location).items()} if isinstance(
+            messages, dict) else {}
+        return problem(400, text("请求数据不符合要求", "the request data is invalid"), fields)
+    return problem(error.code or 500, error.description or "")
+
+
+def register(app: Flask) -> None:
+    """Map engine and HTTP errors to problem responses."""
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(NotFound, lambda e: problem(404, str(e)))
+    app.register_error_handler(Conflict, lambda e: problem(409, str(e)))
+    app.register_error_handler(ClockError, lambda e: problem(409, str(e)))
+    app.register_error_handler(ValueError, lambda e: problem(400, str(e), {"_": [str(e)]}))
+    app.register_error_handler(InvalidData, lambda e: problem(
+        400, text("数据不符合表单要求", "the data does not satisfy the form"), e.errors))
+    app.register_error_handler(DeploymentRefused, lambda e: problem(
+        400, str(e), {"_": [str(p) for p in e.problems]}, problems=[p.as_dict() for p in e.problems]))
+    app.register_error_handler(StepFailed, lambda e: problem(
+        409, f"the case could not advance: {e}", task=e.task))
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return _http(error)
+    log.exception("unexpected error")
+    return problem(500, InternalServerError.description)

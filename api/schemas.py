@@ -1,0 +1,173 @@
+"""Request and response schemas (marshmallow); the OpenAPI document is generated from them.
+
+Request schemas refuse unknown fields (marshmallow's default), so nothing a client misspells is
+silently dropped or stored.
+"""
+
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields, validate
+
+from processes.scope import INTAKE_CODES
+
+TREATMENTS = ("immediate", "assignment", "direct", "submission")
+STATUSES = ("registered", "not_accepted", "triage", "in_progress", "awaiting_instructions", "review", "feedback",
+            "closed", "withdrawn")
+ROLES = ("operator", "dispatcher", "department", "supervisor", "leader", "auditor", "designer", "admin")
+ISO_DURATION = r"^P(?=\d|T\d)(\d{1,4}Y)?(\d{1,4}M)?(\d{1,4}W)?(\d{1,5}D)?(T(\d{1,6}H)?(\d{1,7}M)?(\d{1,8}S)?)?$"
+CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")
+Text = fields.String
+
+
+class CallerIn(Schema):
+    name = Text(required=True, validate=validate.Length(1, 50))
+    phone = Text(required=True, validate=validate.Length(3, 20))
+    work_unit = Text(validate=validate.Length(0, 200))
+    address = Text(validate=validate.Length(0, 300))
+
+
+class CaseIn(Schema):
+    """A call as the operator registers it."""
+
+    caller = fields.Nested(CallerIn, required=True)
+    confidential = fields.Boolean(required=True, truthy={True}, falsy={False})
+    category = Text(required=True, validate=validate.OneOf(INTAKE_CODES))
+    subject = Text(required=True, validate=validate.Length(1, 200))
+    content = Text(required=True, validate=validate.Length(1, 10000))
+    channel = Text(validate=validate.OneOf(("phone", "web", "wechat", "letter", "visit")))
+    urgency = Text(validate=validate.OneOf(("normal", "urgent", "major_emergency")))
+    departments = fields.List(Text(validate=CODE), validate=validate.Length(0, 10))
+
+
+class Paging(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class CaseQuery(Paging):
+    status = Text(validate=validate.OneOf(STATUSES))
+    category = Text(validate=validate.OneOf(INTAKE_CODES))
+    treatment = Text(validate=validate.OneOf(TREATMENTS))
+    department = Text(validate=CODE)
+    overdue = fields.Boolean()
+    from_ = fields.AwareDateTime(data_key="from", metadata={"description": "registered at or after (ISO 8601)"})
+    to = fields.AwareDateTime(metadata={"description": "registered before (ISO 8601)"})
+
+
+class TaskQuery(Paging):
+    case = Text(validate=validate.Length(1, 40))
+    name = Text(validate=validate.Length(1, 200))
+    role = Text(validate=validate.OneOf(ROLES))
+    department = Text(validate=CODE)
+    assignee = Text(validate=validate.Length(1, 100), metadata={"description": "a user name, or `me`"})
+
+
+class TaskOut(Schema):
+    id = Text()
+    name = Text(metadata={"description": "the diagram's task id"})
+    title = Text()
+    case = Text(metadata={"description": "the case number"})
+    role = Text(allow_none=True)
+    department = Text(allow_none=True)
+    assignee = Text(allow_none=True)
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    form = Text(allow_none=True)
+
+
+class TaskDetailOut(TaskOut):
+    schema = fields.Dict(allow_none=True, metadata={"description": "the task's form (JSON Schema)"})
+    data = fields.Dict()
+
+
+class CallerOut(Schema):
+    name = Text()
+    phone = Text()
+    work_unit = Text()
+    address = Text()
+
+
+class CaseOut(Schema):
+    number = Text()
+    status = Text()
+    category = Text()
+    treatment = Text(allow_none=True)
+    complexity = Text(allow_none=True)
+    departments = fields.List(Text())
+    urgency = Text()
+    channel = Text()
+    confidential = fields.Boolean()
+    caller = fields.Nested(CallerOut)
+    subject = Text()
+    content = Text()
+    due_at = fields.DateTime(allow_none=True)
+    deadline_provisional = fields.Boolean()
+    overdue = fields.Boolean()
+    reminded = fields.Boolean()
+    returns = fields.Integer()
+    satisfaction = Text(allow_none=True)
+    supplements = fields.List(fields.Dict())
+    repeat_calls = fields.List(fields.Dict())
+    registered_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskOut))
+    process_id = Text()
+    version = fields.Integer()
+
+
+class PageOut(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class CasePage(PageOut):
+    items = fields.List(fields.Nested(CaseOut))
+
+
+class TaskPage(PageOut):
+    items = fields.List(fields.Nested(TaskOut))
+
+
+class FormData(Schema):
+    """A task's form data: checked against the task's own JSON Schema, not here."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
+class WithdrawIn(Schema):
+    reason = Text(required=True, validate=validate.Length(1, 1000))
+
+
+class SupplementIn(Schema):
+    content = Text(required=True, validate=validate.Length(1, 10000))
+
+
+class RepeatCallIn(Schema):
+    caller = fields.Nested(CallerIn, required=True)
+    content = Text(required=True, validate=validate.Length(1, 10000))
+
+
+class DepartmentOut(Schema):
+    code = Text()
+    name = Text()
+    deadline_days = fields.Integer()
+
+
+class ClockIn(Schema):
+    advance = Text(validate=validate.Regexp(ISO_DURATION), metadata={"description": "an ISO 8601 duration (P3D, PT4H)"})
+    set = fields.AwareDateTime()
+
+
+class ClockOut(Schema):
+    now = fields.DateTime()
+    fired = fields.Integer(metadata={"description": "cases whose timers fired"})
+
+
+class ProblemOut(Schema):
+    type = Text()
+    title = Text()
+    status = fields.Integer()
+    detail = Text()
+    errors = fields.Dict(keys=Text(), values=fields.List(Text()))
