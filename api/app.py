@@ -14,6 +14,7 @@ from processes.service import Hotline
 from . import errors
 from .auth import authenticate
 from .i18n import text
+from .schemas import ProblemOut
 
 MAX_BODY = 17 * 1024 * 1024  # a deployment bundle (16 MB) with multipart overhead
 MAX_JSON_BODY = 256 * 1024
@@ -22,6 +23,12 @@ MAX_JSON_BODY = 256 * 1024
 # Unknown query parameters are refused like unknown body fields (webargs drops them by default).
 ArgumentsMixin.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
     **ArgumentsMixin.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION, "querystring": RAISE, "query": RAISE}
+
+
+class HotlineApi(Api):
+    """flask-smorest's Api documenting our RFC 9457 problem body as every operation's error response."""
+
+    ERROR_SCHEMA = ProblemOut
 
 
 def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda: False) -> Flask:
@@ -40,7 +47,7 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     app.extensions["scheduler_running"] = scheduler_running
     app.before_request(_limit_json_body)
     app.before_request(authenticate)
-    api = Api(app)
+    api = HotlineApi(app)
     errors.register(app)
 
     from . import admin, cases, deployments, directory, health, tasks
