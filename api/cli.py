@@ -97,7 +97,8 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
     hotline = _hotline(obj, clock)
     scheduler = None if no_scheduler else start_scheduler(hotline.engine)
     app = create_app(hotline, scheduler_running=lambda: bool(scheduler and scheduler.running))
-    click.echo(f"Hotline API on http://{host}:{port}/api/v1 (health: /api/v1/health)")
+    click.echo(f"Hotline API on http://{host}:{port}/api/v1 — docs at /api/v1/docs, health at /api/v1/health\n"
+               "Get a token: .venv/bin/hotline users add NAME --role ROLE [--department CODE]  (last line printed)")
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="hotline")
     finally:
