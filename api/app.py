@@ -42,6 +42,7 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
                           "security": [{"bearer": []}],
                           "info": {"description": "Case handling for a county 12345 government service hotline."}},
     )
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
     app.extensions["hotline"] = hotline
     app.extensions["engine"] = hotline.engine
     app.extensions["scheduler_running"] = scheduler_running

@@ -122,7 +122,9 @@ def test_claims_race_and_only_the_holder_completes(api):
     other = "dispatcher" if holder != "dispatcher" else "dispatcher2"
     assert api.post(other, f"/tasks/{task}/complete", json=TRIAGE).status_code == 409
     assert api.post(other, f"/tasks/{task}/unclaim").status_code == 409
-    assert api.get("dispatcher", "/tasks?assignee=me").get_json()["total"] == (1 if holder == "dispatcher" else 0)
+    assert api.post(holder, f"/tasks/{task}/unclaim").get_json()["assignee"] is None
+    assert api.post(other, f"/tasks/{task}/claim").get_json()["assignee"] == other
+    assert api.get("dispatcher", "/tasks?assignee=me").get_json()["total"] == (1 if other == "dispatcher" else 0)
 
 
 def test_a_completed_task_answers_409(api):
@@ -154,6 +156,8 @@ def test_designers_deploy_validate_and_download_exact_files(api):
     response = api.post("designer", "/deployments", data=files, content_type="multipart/form-data")
     assert (response.status_code, response.get_json()["version"]) == (201, 1)
     assert {"process_id": "timers", "latest_version": 1} in api.get("designer", "/processes").get_json()
+    [version] = api.get("designer", "/processes/timers/versions").get_json()
+    assert (version["version"], version["files"]) == (1, ["review.json", "timers.bpmn"])
     assert api.get("auditor", "/processes/timers/versions/1/files/timers.bpmn").data == bpmn
     assert api.get("auditor", "/processes/timers/versions/9/files/timers.bpmn").status_code == 404
 
