@@ -19,21 +19,27 @@ GENESIS = "0" * 64
 
 
 def event_hash(prev_hash: str, seq: int, at: datetime, actor: str, type_: str, task_id: str | None,
-               task_name: str | None, version_id: int, data: dict[str, Any]) -> str:
-    """SHA-256 over a canonical JSON of the event and the previous hash."""
-    body = json.dumps([prev_hash, seq, at.isoformat(), actor, type_, task_id, task_name, version_id, data],
+               task_name: str | None, version_id: int, data: dict[str, Any], state_hash: str) -> str:
+    """SHA-256 over a canonical JSON of the event (the state it produced included) and the previous hash."""
+    body = json.dumps([prev_hash, seq, at.isoformat(), actor, type_, task_id, task_name, version_id, data,
+                       state_hash],
                       sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def state_digest(state: str) -> str:
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
 def append(session: Session, instance: Instance, at: datetime, actor: str, type_: str,
            data: dict[str, Any] | None = None, task_id: str | None = None, task_name: str | None = None) -> AuditEvent:
-    """Add the next event of ``instance`` to the session and move the chain head kept on the case row."""
-    seq, prev = instance.audit_seq + 1, instance.audit_hash
+    """Add the next event of ``instance`` (with the digest of the state it left) and move the chain head."""
+    seq, prev, digest = instance.audit_seq + 1, instance.audit_hash, state_digest(instance.state)
     data = json.loads(json.dumps(data or {}, default=str))
     event = AuditEvent(instance=instance, seq=seq, at=at, actor=actor, type=type_, task_id=task_id,
-                       task_name=task_name, version_id=instance.version_id, data=data, prev_hash=prev,
-                       hash=event_hash(prev, seq, at, actor, type_, task_id, task_name, instance.version_id, data))
+                       task_name=task_name, version_id=instance.version_id, data=data, state_hash=digest,
+                       prev_hash=prev, hash=event_hash(prev, seq, at, actor, type_, task_id, task_name,
+                                                       instance.version_id, data, digest))
     instance.audit_seq, instance.audit_hash = seq, event.hash
     session.add(event)
     return event
@@ -44,7 +50,7 @@ def verify_chain(events: list[AuditEvent]) -> int | None:
     prev = GENESIS
     for expected_seq, event in enumerate(events, start=1):
         recomputed = event_hash(prev, event.seq, event.at, event.actor, event.type, event.task_id, event.task_name,
-                                event.version_id, event.data)
+                                event.version_id, event.data, event.state_hash)
         if event.seq != expected_seq or event.prev_hash != prev or event.hash != recomputed:
             return event.seq
         prev = event.hash

@@ -1,8 +1,9 @@
 """The one source of time for the engine, timers, calendars and the audit log.
 
-SpiffWorkflow's timer module reads ``datetime.now(timezone.utc)`` itself; ``install_spiff_clock``
-replaces the ``datetime`` name in that module with a subclass whose ``now`` asks the clock bound to
-the current context, so timers see simulated time too.
+SpiffWorkflow reads the time itself: its timer module calls ``datetime.now(timezone.utc)`` and every
+task stamps ``time.time()`` on each state change. ``install_spiff_clock`` points both at the clock
+bound to the current context, so timers see simulated time, and a command run under a ``Frozen``
+clock produces the same state whenever it is replayed.
 """
 
 from __future__ import annotations
@@ -74,6 +75,16 @@ class SimulatedClock:
         return self.set(self.now() + delta)
 
 
+class Frozen:
+    """One moment for a whole command: everything the command stamps or computes sees the same time."""
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
 _SYSTEM = SystemClock()
 _current: ContextVar[Clock | None] = ContextVar("engine_clock", default=None)
 
@@ -88,17 +99,37 @@ def bound(clock: Clock) -> Iterator[Clock]:
         _current.reset(token)
 
 
+def bound_clock() -> Clock | None:
+    """The clock bound to this context, if any."""
+    return _current.get()
+
+
+def current() -> datetime:
+    """The bound clock's time (the system clock when none is bound)."""
+    return (_current.get() or _SYSTEM).now()
+
+
 class _ClockedDatetime(datetime):
     """``datetime`` whose ``now`` answers from the bound engine clock."""
 
     @classmethod
     def now(cls, tz=None):  # noqa: D102 - same contract as datetime.now
-        moment = (_current.get() or _SYSTEM).now()
+        moment = current()
         return moment.astimezone(tz) if tz else moment.astimezone().replace(tzinfo=None)
 
 
+class _ClockedTime:
+    """Stands in for the ``time`` module inside SpiffWorkflow's task module."""
+
+    @staticmethod
+    def time() -> float:
+        return current().timestamp()
+
+
 def install_spiff_clock() -> None:
-    """Point SpiffWorkflow's timer module at the engine clock (idempotent)."""
+    """Point SpiffWorkflow's timers and task stamps at the engine clock (idempotent)."""
+    from SpiffWorkflow import task
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
     timer.datetime = _ClockedDatetime
+    task.time = _ClockedTime

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from .bundle import Bundle, Problem
+from .compat import prepare_specs
 from .models import DeployedFile, ProcessVersion
 from .sandbox import Sandbox
 from .serializer import StateSerializer
@@ -123,6 +124,7 @@ class VersionCache:
         if loaded is None:
             row = session.get(ProcessVersion, version_id, options=[undefer(ProcessVersion.spec)])
             spec, subprocess_specs = self._serializer.load_specs(row.spec)
+            prepare_specs(spec, *subprocess_specs.values())
             loaded = LoadedVersion(row.id, row.process_id, row.version, spec, subprocess_specs, row.user_tasks,
                                    row.forms)
             self._versions[version_id] = loaded

@@ -86,6 +86,8 @@ class Instance(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    id_seed: Mapped[str] = mapped_column(String(32))
+    id_counter: Mapped[int] = mapped_column(Integer)
     audit_seq: Mapped[int] = mapped_column(Integer, nullable=False)
     audit_hash: Mapped[str] = mapped_column(String(64))
 
@@ -125,6 +127,7 @@ class AuditEvent(Base):
     task_name: Mapped[str | None] = mapped_column(String(200))
     version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     data: Mapped[dict[str, Any]]
+    state_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     instance: Mapped[Instance] = relationship()

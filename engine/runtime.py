@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions import SignalEventDefinition
-from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
 from sqlalchemy import delete, select
@@ -28,7 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, clock, deployment, migration
+from . import audit, clock, deployment, effects, ids, migration
 from .bundle import Problem, read_bundle
 from .deployment import LoadedVersion
 from .errors import Conflict, NotFound, StepFailed
@@ -44,7 +40,8 @@ from .validation import validate
 log = logging.getLogger("hotline.engine")
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
 SYSTEM_TIMER = "system:timer"
-# SpiffWorkflow fires a timer only strictly after its moment; the engine treats the moment itself as due.
+# SpiffWorkflow fires a timer only strictly after its moment; the engine treats the moment itself as due,
+# so a firing command runs one microsecond after the moment it was asked for (and is recorded so).
 _TIMER_EPSILON = timedelta(microseconds=1)
 
 
@@ -99,6 +96,7 @@ class Engine:
                  functions: Mapping[str, Callable[..., Any]] | None = None,
                  services: Mapping[str, ServiceHandler] | None = None, hooks: Hooks | None = None):
         clock.install_spiff_clock()
+        ids.install_spiff_ids()
         self.db, self.session = db, session_factory(db)
         self.clock = clock_ or clock.SystemClock()
         self.sandbox = Sandbox({"now": self.now, **(functions or {})})
@@ -108,8 +106,8 @@ class Engine:
         self.hooks = hooks or Hooks()
 
     def now(self) -> datetime:
-        """The engine clock's time (also offered to diagrams as ``now()``)."""
-        return self.clock.now()
+        """The time: a command's own frozen moment inside one, the engine clock's otherwise (diagrams' ``now()``)."""
+        return (clock.bound_clock() or self.clock).now()
 
     # -- deployments -----------------------------------------------------------------------------
     def validate(self, files: dict[str, bytes]) -> list[Problem]:
@@ -127,14 +125,14 @@ class Engine:
             if version_id is None:
                 raise NotFound(f"no process '{process_id}' is deployed")
             version = self.versions.get(session, version_id)
-            workflow = BpmnWorkflow(version.spec, version.subprocess_specs, script_engine=self.script_engine)
-            for task in workflow.get_tasks(state=TaskState.READY):
-                task.data.update(data)
+            task_ids = ids.current().resume(ids.new_seed(), 0)
+            workflow = effects.start(version.spec, version.subprocess_specs, self.script_engine, data)
             now = self.now()
             instance = Instance(version_id=version.id, started_at=now, state_format=FORMAT, audit_seq=0,
-                                audit_hash=audit.GENESIS)
+                                audit_hash=audit.GENESIS, id_seed=task_ids.seed, id_counter=0)
             session.add(instance)
-            step = Step().record("case_started", {"process_id": process_id, "version": version.version, "data": data})
+            step = Step().record("case_started", {"process_id": process_id, "version": version.version, "data": data,
+                                                  "seed": task_ids.seed})
             self._advance(Case(session, instance, version, workflow), step, actor)
             return instance.id
 
@@ -145,11 +143,10 @@ class Engine:
             holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
             if holder not in (None, actor):
                 raise Conflict(f"the task is held by {holder}")
-            task = self._ready_task(case.workflow, task_id)
+            task = effects.ready_task(case.workflow, task_id)
             check_form(self.form(case.version, task.task_spec.bpmn_id), data)
-            task.data.update(data)
             step = Step().record("task_completed", data, task)
-            self._run(task.run)
+            self._run(lambda: effects.complete(case.workflow, task_id, data))
             self._advance(case, step, actor)
             return case.instance.id
 
@@ -163,15 +160,15 @@ class Engine:
 
     def send_message(self, instance_id: int, name: str, payload: dict[str, Any], actor: str) -> None:
         """Deliver a BPMN message to the case; a case not waiting for it is a conflict."""
-        self._deliver(instance_id, BpmnEvent(MessageEventDefinition(name), payload), payload, actor)
+        self._deliver(instance_id, "message", name, payload, actor)
 
     def send_signal(self, instance_id: int, name: str, actor: str) -> None:
-        self._deliver(instance_id, BpmnEvent(SignalEventDefinition(name)), {}, actor)
+        self._deliver(instance_id, "signal", name, {}, actor)
 
     def cancel(self, instance_id: int, reason: str, actor: str) -> None:
         with self._unit() as session:
             case = self._load(session, instance_id, running=True)
-            case.workflow.cancel()
+            effects.cancel(case.workflow)
             self._save(case, Step().record("case_cancelled", {"reason": reason}), actor, CANCELLED)
 
     def fire_due(self, limit: int = 500) -> list[int]:
@@ -235,10 +232,15 @@ class Engine:
 
     # -- the unit of work ------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _unit(self) -> Iterator[Session]:
-        """One write transaction bound to the engine clock; a lost race becomes ``Conflict``."""
+    def _unit(self, moment: datetime | None = None) -> Iterator[Session]:
+        """One write transaction at one frozen moment, with the case's task-id sequence; a lost race is ``Conflict``.
+
+        Freezing the time and the ids makes every command a pure function of the state and the recorded
+        event, which is what lets ``replay`` rebuild a case exactly.
+        """
+        frozen = clock.Frozen(moment or self.now())
         try:
-            with self.session.begin() as session, clock.bound(self.clock):
+            with self.session.begin() as session, clock.bound(frozen), ids.bound(ids.TaskIds()):
                 session.connection(execution_options={WRITE: True})
                 yield session
         except (StaleDataError, IntegrityError) as err:
@@ -251,6 +253,7 @@ class Engine:
         if running and instance.status != RUNNING:
             raise Conflict(f"the case is {instance.status}")
         version = self.versions.get(session, instance.version_id)
+        ids.current().resume(instance.id_seed, instance.id_counter)
         workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
         workflow.script_engine = self.script_engine
         return Case(session, instance, version, workflow, set(ready_user_tasks(workflow)))
@@ -273,6 +276,7 @@ class Engine:
         now, instance = self.now(), case.instance
         with case.session.no_autoflush:
             instance.state, instance.status = self.serializer.dump_state(case.workflow), status
+            instance.id_counter = ids.current().counter
             instance.next_due_at = next_due(case.workflow) if status == RUNNING else None
             instance.ended_at = now if status != RUNNING else None
             _take_lock(instance, now)
@@ -309,16 +313,6 @@ class Engine:
             raise Conflict("the task is no longer open")
         raise NotFound(f"no open task {task_id}")
 
-    @staticmethod
-    def _ready_task(workflow: BpmnWorkflow, task_id: str):
-        try:
-            task = workflow.get_task_from_id(uuid.UUID(task_id))
-        except (ValueError, KeyError, WorkflowException):
-            task = None
-        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
-            raise Conflict("the task is no longer open")
-        return task
-
     def _assign(self, task_id: str, assignee: str | None, actor: str, type_: str, force: bool = False) -> None:
         with self._unit() as session:
             # The case row first: whoever read it before a rival's commit then fails on its lock.
@@ -335,34 +329,27 @@ class Engine:
             _take_lock(instance, self.now())
             audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
 
-    def _deliver(self, instance_id: int, event: BpmnEvent, payload: dict, actor: str) -> None:
+    def _deliver(self, instance_id: int, kind: str, name: str, payload: dict, actor: str) -> None:
         with self._unit() as session:
             case = self._load(session, instance_id, running=True)
-            try:
-                case.workflow.send_event(event)
-            except WorkflowException as err:
-                raise Conflict(f"the case is not waiting for '{event.event_definition.name}'") from err
-            kind = type(event.event_definition).__name__.removesuffix("EventDefinition").lower()
-            step = Step().record(f"{kind}_received", {"name": event.event_definition.name, "payload": payload})
+            effects.deliver(case.workflow, kind, name, payload)
+            step = Step().record(f"{kind}_received", {"name": name, "payload": payload})
             self._advance(case, step, actor)
 
     def _fire(self, instance_id: int, now: datetime) -> bool:
         """Fire one case's due timers; False when another worker had it or it is no longer due."""
         try:
-            with self._unit() as session, clock.bound(_Shifted(self.clock, _TIMER_EPSILON)):
+            with self._unit(now + _TIMER_EPSILON) as session:
                 claimed = session.scalar(select(Instance.id).where(
                     Instance.id == instance_id, Instance.status == RUNNING, Instance.next_due_at <= now)
                     .with_for_update(skip_locked=True))
                 if claimed is None:
                     return False
                 case = self._load(session, instance_id)
-                step = Step()
-                for timer in waiting_timers(case.workflow):
-                    if timer.due <= now:
-                        step.record("timer_fired", {"timer": timer.task_name, "due": timer.due.isoformat(),
-                                                    "fired": now.isoformat()})
-                case.workflow.refresh_timers()
-                self._advance(case, step, SYSTEM_TIMER)
+                due = [{"timer": t.task_name, "due": t.due.isoformat()} for t in waiting_timers(case.workflow)
+                       if t.due <= now]
+                effects.fire_timers(case.workflow)
+                self._advance(case, Step().record("timer_fired", {"timers": due}), SYSTEM_TIMER)
                 return True
         except Conflict:
             return False

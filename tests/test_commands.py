@@ -156,7 +156,7 @@ def test_boundary_timers_remind_without_interrupting_then_interrupt_when_overdue
     clock.advance(timedelta(hours=22))
     assert engine.fire_due() == [case]
     assert [t["name"] for t in engine.snapshot(case)["open_tasks"]] == ["escalated"]
-    fired = [e.data for e in events(engine, case) if e.type == "timer_fired"]
+    fired = [timer for e in events(engine, case) if e.type == "timer_fired" for timer in e.data["timers"]]
     assert [(f["timer"], f["due"]) for f in fired] == [
         ("remind", (started + timedelta(hours=2)).isoformat()), ("timeout", (started + timedelta(days=1)).isoformat())]
     assert engine.fire_due() == []

@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("ended_at", UTCDateTime(), nullable=True),
         sa.Column("error", sa.Text, nullable=True),
+        sa.Column("id_seed", sa.String(32), nullable=False),
+        sa.Column("id_counter", sa.Integer, nullable=False),
         sa.Column("audit_seq", sa.Integer, nullable=False),
         sa.Column("audit_hash", sa.String(64), nullable=False),
     )
@@ -90,6 +92,7 @@ def upgrade() -> None:
         sa.Column("task_name", sa.String(200), nullable=True),
         sa.Column("version_id", sa.Integer, sa.ForeignKey("process_versions.id"), nullable=False),
         sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("state_hash", sa.String(64), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
         sa.UniqueConstraint("instance_id", "seq"),
