@@ -51,9 +51,9 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     api = HotlineApi(app)
     errors.register(app)
 
-    from . import admin, cases, deployments, directory, health, tasks
+    from . import admin, cases, deployments, directory, health, history, tasks
 
-    for module in (health, deployments, directory, cases, tasks, admin):
+    for module in (health, deployments, directory, cases, history, tasks, admin):
         api.register_blueprint(module.blp)
     return app
 

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -40,9 +40,6 @@ from .validation import validate
 log = logging.getLogger("hotline.engine")
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
 SYSTEM_TIMER = "system:timer"
-# SpiffWorkflow fires a timer only strictly after its moment; the engine treats the moment itself as due,
-# so a firing command runs one microsecond after the moment it was asked for (and is recorded so).
-_TIMER_EPSILON = timedelta(microseconds=1)
 
 
 
@@ -79,14 +76,6 @@ class Case:
     version: LoadedVersion
     workflow: BpmnWorkflow
     open_before: set[str] = field(default_factory=set)
-
-
-class _Shifted:
-    def __init__(self, base: clock.Clock, delta: timedelta):
-        self.base, self.delta = base, delta
-
-    def now(self) -> datetime:
-        return self.base.now() + self.delta
 
 
 class Engine:
@@ -172,10 +161,14 @@ class Engine:
             self._save(case, Step().record("case_cancelled", {"reason": reason}), actor, CANCELLED)
 
     def fire_due(self, limit: int = 500) -> list[int]:
-        """Fire every timer due now, earliest first, each case in its own transaction."""
+        """Fire every timer whose moment has passed, earliest first, each case in its own transaction.
+
+        A timer fires once its moment is past (strictly, as SpiffWorkflow compares), so the firing command
+        runs, and is recorded, at the very moment the scheduler looked.
+        """
         now = self.now()
         with self.session() as session:
-            due = session.scalars(select(Instance.id).where(Instance.status == RUNNING, Instance.next_due_at <= now)
+            due = session.scalars(select(Instance.id).where(Instance.status == RUNNING, Instance.next_due_at < now)
                                   .order_by(Instance.next_due_at).limit(limit)).all()
         return [case for case in due if self._fire(case, now)]
 
@@ -339,15 +332,15 @@ class Engine:
     def _fire(self, instance_id: int, now: datetime) -> bool:
         """Fire one case's due timers; False when another worker had it or it is no longer due."""
         try:
-            with self._unit(now + _TIMER_EPSILON) as session:
+            with self._unit(now) as session:
                 claimed = session.scalar(select(Instance.id).where(
-                    Instance.id == instance_id, Instance.status == RUNNING, Instance.next_due_at <= now)
+                    Instance.id == instance_id, Instance.status == RUNNING, Instance.next_due_at < now)
                     .with_for_update(skip_locked=True))
                 if claimed is None:
                     return False
                 case = self._load(session, instance_id)
                 due = [{"timer": t.task_name, "due": t.due.isoformat()} for t in waiting_timers(case.workflow)
-                       if t.due <= now]
+                       if t.due < now]
                 effects.fire_timers(case.workflow)
                 self._advance(case, Step().record("timer_fired", {"timers": due}), SYSTEM_TIMER)
                 return True

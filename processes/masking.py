@@ -30,12 +30,13 @@ def caller_for(user: User, caller: dict[str, Any], confidential: bool) -> dict[s
             for key, value in caller.items()}
 
 
-def data_for(user: User, data: dict[str, Any], confidential: bool) -> dict[str, Any]:
-    """Case or task data with every caller record in it masked as ``caller_for`` does."""
-    masked = dict(data)
-    if isinstance(masked.get("caller"), dict):
-        masked["caller"] = caller_for(user, masked["caller"], confidential)
-    for key in ("repeat_call",):
-        if isinstance(masked.get(key), dict) and isinstance(masked[key].get("caller"), dict):
-            masked[key] = {**masked[key], "caller": caller_for(user, masked[key]["caller"], confidential)}
-    return masked
+def data_for(user: User, data: Any, confidential: bool) -> Any:
+    """Data (of a case, a task or an event) with every caller record in it, however deep, masked."""
+    if not confidential or user.role in SEES_CONFIDENTIAL:
+        return data
+    if isinstance(data, list):
+        return [data_for(user, item, confidential) for item in data]
+    if not isinstance(data, dict):
+        return data
+    return {key: caller_for(user, value, confidential) if key == "caller" and isinstance(value, dict)
+            else data_for(user, value, confidential) for key, value in data.items()}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
+from datetime import timedelta
 
 import pytest
 
@@ -188,6 +192,33 @@ def test_departments_are_listed_for_staff(api):
     assert {"code": "water", "name": "县水务局", "deadline_days": 5} in departments
 
 
+def test_auditors_read_replay_and_verify_a_case(api):
+    number = api.register(confidential=True)["number"]
+    api.clock.advance(timedelta(minutes=5))
+    api.complete("dispatcher", number, "triage", TRIAGE)
+    events = api.get("auditor", f"/cases/{number}/history").get_json()
+    assert [(e["seq"], e["type"], e["actor"]) for e in events] == [(1, "case_started", "operator"),
+                                                                    (2, "task_completed", "dispatcher")]
+    assert events[1]["task_title"] == "分流派单"
+    assert events[0]["data"]["data"]["caller"]["phone"] == "13800138000"  # auditors see confidential callers
+    english = api.get("auditor", f"/cases/{number}/history", headers={"Accept-Language": "en"}).get_json()
+    assert (english[0]["summary"], english[1]["task_title"]) == ("call registered, case started", "Triage and dispatch")
+    lines = api.get("auditor", f"/cases/{number}/history?format=jsonl").data.decode().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [1, 2]
+    table = list(csv.DictReader(io.StringIO(api.get("admin", f"/cases/{number}/history?format=csv").data.decode())))
+    assert [row["type"] for row in table] == ["case_started", "task_completed"]
+    before = api.get("auditor", f"/cases/{number}/replay?at=2026-11-30T01:00:00%2B00:00").get_json()
+    assert (before["status"], [t["name"] for t in before["open_tasks"]]) == ("triage", ["triage"])
+    assert api.get("auditor", f"/cases/{number}/verify").get_json() == {
+        "chain_ok": True, "replay_matches": True, "events": 2, "first_bad_event": None, "reason": None}
+
+
+@pytest.mark.parametrize("query", ["", "?at=yesterday", "?at=2026-11-30T09:00:00", "?at=x&y=1"])
+def test_replay_needs_a_moment_with_a_time_zone(api, query):
+    number = api.register()["number"]
+    assert api.get("auditor", f"/cases/{number}/replay{query}").status_code == 400
+
+
 def bpmn_io(content: bytes):
     import io
 
@@ -210,6 +241,9 @@ ENDPOINTS = [
     ("GET", "/processes/hotline_case/versions", {"designer", "auditor"}),
     ("GET", "/processes/hotline_case/versions/1/files/hotline_case.bpmn", {"designer", "auditor"}),
     ("POST", "/admin/clock", set()),
+    ("GET", "/cases/{number}/history", {"auditor"}),
+    ("GET", "/cases/{number}/replay?at=2026-12-01T00:00:00%2B08:00", {"auditor"}),
+    ("GET", "/cases/{number}/verify", {"auditor"}),
 ]
 FORBIDDEN = [(method, path, user) for method, path, allowed in ENDPOINTS for user in USERS
              if user not in allowed | {"admin"}]

@@ -1,0 +1,102 @@
+"""A case's history for auditors: the timeline, the case as it stood at any moment, and verification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.errors import NotFound
+from engine.models import AuditEvent, Instance
+from engine.replay import Replayer, Verdict
+from engine.runtime import case_data, ready_user_tasks
+from engine.timers import next_due
+
+from .access import role_of_lane, visible_cases
+from .cases import status_of
+from .masking import data_for
+from .models import HotlineCase
+from .service import Hotline
+from .users import User
+
+EVENT_TITLES = {
+    "case_started": ("来电登记，办件开始", "call registered, case started"),
+    "task_completed": ("完成任务", "task completed"),
+    "task_claimed": ("认领任务", "task claimed"),
+    "task_unclaimed": ("退回任务池", "task released"),
+    "message_received": ("收到外部事件", "outside event received"),
+    "signal_received": ("收到信号", "signal received"),
+    "timer_fired": ("时限计时器触发", "deadline timer fired"),
+    "case_cancelled": ("办件撤回", "case withdrawn"),
+    "case_migrated": ("迁移到新版流程", "moved to a new process version"),
+}
+
+
+def _case(hotline: Hotline, user: User, number: str) -> HotlineCase:
+    with hotline.engine.session() as session:
+        row = session.scalar(visible_cases(select(HotlineCase).where(HotlineCase.number == number), user))
+    if row is None:
+        raise NotFound(f"no case {number}")
+    return row
+
+
+def timeline(hotline: Hotline, user: User, number: str) -> list[dict[str, Any]]:
+    """Every event of the case in order, as a person reads it (confidential callers masked per role)."""
+    case = _case(hotline, user, number)
+    replayer = Replayer(hotline.engine)
+    titles = _task_titles(hotline, replayer.events(case.instance_id))
+    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "summary": EVENT_TITLES.get(e.type),
+             "task": e.task_name, "task_title": titles.get((e.version_id, e.task_name)), "task_id": e.task_id,
+             "version": e.version_id, "data": data_for(user, e.data, case.confidential),
+             "state_hash": e.state_hash, "prev_hash": e.prev_hash, "hash": e.hash}
+            for e in replayer.events(case.instance_id)]
+
+
+def _task_titles(hotline: Hotline, events: list[AuditEvent]) -> dict[tuple[int, str], str]:
+    titles = {}
+    with hotline.engine.session() as session:
+        for version_id in {e.version_id for e in events}:
+            catalogue = hotline.engine.versions.get(session, version_id).user_tasks
+            titles.update({(version_id, name): info["title"] for name, info in catalogue.items()})
+    return titles
+
+
+def as_it_stood(hotline: Hotline, user: User, number: str, at: datetime) -> dict[str, Any]:
+    """The case rebuilt from its history up to ``at``: status, open tasks, data, due times."""
+    case = _case(hotline, user, number)
+    replayed = Replayer(hotline.engine).replay(case.instance_id, until=at)
+    if replayed.workflow is None:
+        return {"number": number, "at": at, "status": None, "events": 0, "open_tasks": [], "data": {},
+                "due_at": None, "next_timer_at": None}
+    data = case_data(replayed.workflow)
+    tasks = [{"id": task_id, "name": task.task_spec.bpmn_id,
+              "title": replayed.version.user_tasks.get(task.task_spec.bpmn_id, {}).get("title"),
+              "role": role_of_lane(replayed.version.user_tasks.get(task.task_spec.bpmn_id, {}).get("lane")),
+              "department": hotline.engine.hooks.task_group(task) if hotline.engine.hooks.task_group else None,
+              "assignee": replayed.assignees.get(task_id)}
+             for task_id, task in ready_user_tasks(replayed.workflow).items()]
+    status = status_of(SimpleNamespace(status=replayed.status), replayed.workflow, data)
+    return {"number": number, "at": at, "status": status, "events": replayed.last_event.seq,
+            "version": replayed.version.version, "open_tasks": tasks,
+            "data": data_for(user, data, case.confidential), "due_at": data.get("due_at"),
+            "next_timer_at": next_due(replayed.workflow) if replayed.status == "running" else None}
+
+
+def verify(hotline: Hotline, user: User, number: str) -> Verdict:
+    return Replayer(hotline.engine).verify(_case(hotline, user, number).instance_id)
+
+
+def verify_all(hotline: Hotline, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[str, Verdict]]:
+    """Verify every case (oldest first), reporting progress as (done, total)."""
+    with hotline.engine.session() as session:
+        cases = session.execute(select(HotlineCase.number, HotlineCase.instance_id)
+                                .join(Instance, Instance.id == HotlineCase.instance_id)
+                                .order_by(HotlineCase.id)).all()
+    replayer = Replayer(hotline.engine)
+    for done, (number, instance_id) in enumerate(cases, start=1):
+        yield number, replayer.verify(instance_id)
+        if progress:
+            progress(done, len(cases))
