@@ -20,7 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 from .errors import Conflict
 
 # Events that change no workflow state (only who holds a task), and those after which no engine steps run.
-BOOKKEEPING = {"task_claimed", "task_unclaimed"}
+BOOKKEEPING = {"task_claimed", "task_unclaimed", "incident_raised", "incident_retried"}
 NO_STEPS = BOOKKEEPING | {"case_cancelled"}
 
 

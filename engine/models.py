@@ -86,6 +86,7 @@ class Instance(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
+    error_task: Mapped[str | None] = mapped_column(String(200))
     id_seed: Mapped[str] = mapped_column(String(32))
     id_counter: Mapped[int] = mapped_column(Integer)
     audit_seq: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -22,7 +22,7 @@ from .errors import EngineError, NotFound
 from .models import AuditEvent, Instance
 from .sandbox import SandboxError
 
-RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
+RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
 
 
 @dataclass
@@ -99,7 +99,8 @@ class Replayer:
             return Verdict(True, False, len(events), failed.event.seq, str(failed))
         with self.engine.session() as session:
             stored = session.get(Instance, instance_id)
-            if stored.state != replayed.state or stored.status != replayed.status:
+            status = RUNNING if stored.status == INCIDENT else stored.status  # an incident is a running case set aside
+            if stored.state != replayed.state or status != replayed.status:
                 last = events[-1].seq if events else None
                 return Verdict(True, False, len(events), last,
                                f"the stored case differs from the state its history produces (after event {last})")
@@ -162,7 +163,7 @@ class Replayer:
     def _hold(replayed: Replayed, event: AuditEvent) -> None:
         if event.type == "task_claimed":
             replayed.assignees[event.task_id] = event.actor
-        else:
+        elif event.type == "task_unclaimed":
             replayed.assignees.pop(event.task_id, None)
 
 

@@ -38,8 +38,8 @@ from .timers import next_due, waiting_timers
 from .validation import validate
 
 log = logging.getLogger("hotline.engine")
-RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
-SYSTEM_TIMER = "system:timer"
+RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
+SYSTEM_TIMER, SYSTEM_ENGINE = "system:timer", "system:engine"
 
 
 
@@ -172,6 +172,24 @@ class Engine:
                                   .order_by(Instance.next_due_at).limit(limit)).all()
         return [case for case in due if self._fire(case, now)]
 
+    def retry(self, instance_id: int, actor: str) -> None:
+        """Put a case set aside as an incident back to work (after the diagram or data was fixed)."""
+        with self._unit() as session:
+            instance = session.get(Instance, instance_id)
+            if instance is None:
+                raise NotFound(f"no case {instance_id}")
+            if instance.status != INCIDENT:
+                raise Conflict(f"the case is {instance.status}, not an incident")
+            instance.status, instance.error, instance.error_task = RUNNING, None, None
+            _take_lock(instance, self.now())
+            audit.append(session, instance, self.now(), actor, "incident_retried")
+
+    def incidents(self) -> list[Instance]:
+        """Cases set aside because a step failed, oldest first."""
+        with self.session() as session:
+            return list(session.scalars(select(Instance).where(Instance.status == INCIDENT)
+                                        .order_by(Instance.updated_at)))
+
     def fire_all_due(self) -> list[int]:
         """Fire due timers in batches until none is left due (the simulated clock's jump needs all of them)."""
         fired, batch = [], self.fire_due()
@@ -191,7 +209,7 @@ class Engine:
     def migrate(self, instance_id: int, version: int, actor: str) -> None:
         """Move a running case to another version of its process, or raise ``Conflict`` with the reasons."""
         with self._unit() as session:
-            case = self._load(session, instance_id, running=True)
+            case = self._load(session, instance_id, running=True, or_incident=True)
             target = self._version(session, case.version.process_id, version)
             registry = self.serializer.registry
             reasons = migration.migration_obstacles(registry, case.workflow, target.spec, target.subprocess_specs)
@@ -232,18 +250,24 @@ class Engine:
         event, which is what lets ``replay`` rebuild a case exactly.
         """
         frozen = clock.Frozen(moment or self.now())
+        session = self.session()
         try:
-            with self.session.begin() as session, clock.bound(frozen), ids.bound(ids.TaskIds()):
+            with session, session.begin(), clock.bound(frozen), ids.bound(ids.TaskIds()):
                 session.connection(execution_options={WRITE: True})
                 yield session
         except (StaleDataError, IntegrityError) as err:
             raise Conflict("the case was changed by another command; reload and try again") from err
+        except StepFailed as failed:  # nothing was saved; the case is set aside for an administrator
+            if "case" in session.info:
+                self._raise_incident(session.info["case"], failed)
+            raise
 
-    def _load(self, session: Session, instance_id: int, running: bool = False) -> Case:
+    def _load(self, session: Session, instance_id: int, running: bool = False, or_incident: bool = False) -> Case:
         instance = session.get(Instance, instance_id)
         if instance is None:
             raise NotFound(f"no case {instance_id}")
-        if running and instance.status != RUNNING:
+        session.info["case"] = instance_id
+        if running and instance.status not in ((RUNNING, INCIDENT) if or_incident else (RUNNING,)):
             raise Conflict(f"the case is {instance.status}")
         version = self.versions.get(session, instance.version_id)
         ids.current().resume(instance.id_seed, instance.id_counter)
@@ -251,9 +275,24 @@ class Engine:
         workflow.script_engine = self.script_engine
         return Case(session, instance, version, workflow, set(ready_user_tasks(workflow)))
 
+    def _raise_incident(self, instance_id: int, failed: StepFailed) -> None:
+        """Record the failure on the case and keep it out of the timer sweep until someone retries it."""
+        try:
+            with self._unit() as session:
+                instance = session.get(Instance, instance_id)
+                if instance is None or instance.status != RUNNING:
+                    return
+                instance.status, instance.error, instance.error_task = INCIDENT, str(failed), failed.task
+                _take_lock(instance, self.now())
+                audit.append(session, instance, self.now(), SYSTEM_ENGINE, "incident_raised",
+                             {"error": str(failed), "task": failed.task})
+        except Conflict:
+            log.warning("case %s changed while its incident was being recorded", instance_id)
+
     def _advance(self, case: Case, step: Step, actor: str) -> None:
         self._run(case.workflow.do_engine_steps)
-        self._save(case, step, actor, COMPLETED if case.workflow.completed else RUNNING)
+        waiting = INCIDENT if case.instance.status == INCIDENT else RUNNING  # a migration keeps it set aside
+        self._save(case, step, actor, COMPLETED if case.workflow.completed else waiting)
 
     @staticmethod
     def _run(action: Callable[[], Any]) -> None:
@@ -270,8 +309,8 @@ class Engine:
         with case.session.no_autoflush:
             instance.state, instance.status = self.serializer.dump_state(case.workflow), status
             instance.id_counter = ids.current().counter
-            instance.next_due_at = next_due(case.workflow) if status == RUNNING else None
-            instance.ended_at = now if status != RUNNING else None
+            instance.next_due_at = next_due(case.workflow) if status in (RUNNING, INCIDENT) else None
+            instance.ended_at = now if status in (COMPLETED, CANCELLED) else None
             _take_lock(instance, now)
             self._sync_open_tasks(case, now)
             events = [audit.append(case.session, instance, now, actor, **event) for event in step.events]
@@ -281,7 +320,7 @@ class Engine:
 
     def _sync_open_tasks(self, case: Case, now: datetime) -> None:
         """Bring the open-task table in step by the difference from the tasks open when the case was loaded."""
-        ready = {} if case.instance.status != RUNNING else ready_user_tasks(case.workflow)
+        ready = ready_user_tasks(case.workflow) if case.instance.status in (RUNNING, INCIDENT) else {}
         gone = case.open_before - ready.keys()
         if gone:
             case.session.execute(delete(OpenTask).where(OpenTask.id.in_(gone)))

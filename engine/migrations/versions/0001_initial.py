@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("ended_at", UTCDateTime(), nullable=True),
         sa.Column("error", sa.Text, nullable=True),
+        sa.Column("error_task", sa.String(200), nullable=True),
         sa.Column("id_seed", sa.String(32), nullable=False),
         sa.Column("id_counter", sa.Integer, nullable=False),
         sa.Column("audit_seq", sa.Integer, nullable=False),
