@@ -1,22 +1,23 @@
-"""``/admin``: the simulated clock for training and demos."""
+"""Administration: ``/admin/clock`` (the simulated clock for training and demos) and ``/incidents``."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from engine.clock import SimulatedClock
 from engine.timers import duration_from
 
-from .auth import roles
+from .auth import current_user, roles
 from .errors import problem
 from .i18n import text
 from .schemas import ClockIn, ClockOut
 
-blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin", description="Administration")
+blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administration: the simulated clock, incidents")
 
 
-@blp.route("/clock", methods=["POST"])
+@blp.route("/admin/clock", methods=["POST"])
 @roles("admin")
 @blp.arguments(ClockIn)
 @blp.response(200, ClockOut)
@@ -33,3 +34,37 @@ def clock(body):
     else:
         now = engine.clock.set(body["set"])
     return {"now": now, "fired": len(engine.fire_all_due())}
+
+
+class IncidentOut(Schema):
+    case = fields.String(metadata={"description": "the case number"})
+    error = fields.String()
+    task = fields.String(allow_none=True, metadata={"description": "the diagram task that failed"})
+    since = fields.DateTime()
+
+
+def _number(instance_id: int) -> str:
+    return current_app.extensions["hotline"].case(instance_id=instance_id).number
+
+
+@blp.route("/incidents", methods=["GET"])
+@roles("admin")
+@blp.response(200, IncidentOut(many=True))
+def incidents():
+    """Cases set aside because a step of their diagram failed (they are kept out of the timer sweep)."""
+    return _incident_list()
+
+
+def _incident_list() -> list[dict]:
+    return [{"case": _number(i.id), "error": i.error, "task": i.error_task, "since": i.updated_at}
+            for i in current_app.extensions["hotline"].engine.incidents()]
+
+
+@blp.route("/incidents/<string:number>/retry", methods=["POST"])
+@roles("admin")
+@blp.response(200, IncidentOut(many=True))
+def retry(number):
+    """Put the case back to work after the cause was fixed; answers with the incidents left."""
+    hotline = current_app.extensions["hotline"]
+    hotline.engine.retry(hotline.case(number).instance_id, current_user().name)
+    return _incident_list()

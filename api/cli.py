@@ -106,6 +106,21 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
             scheduler.shutdown(wait=False)
 
 
+@main.command()
+@click.option("--simulated-clock", "simulated", metavar="ISO", default=None,
+              help="Run on a simulated clock starting at this moment.")
+@click.pass_obj
+def worker(obj: dict, simulated: str | None) -> None:
+    """Fire deadline timers only (no HTTP): for nodes split into API and timer roles."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from .scheduler import start_scheduler
+
+    clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
+    click.echo("Hotline timer worker: firing due timers (Ctrl-C to stop)")
+    start_scheduler(_hotline(obj, clock).engine, BlockingScheduler())
+
+
 @main.group()
 def calendar() -> None:
     """The working-day calendar."""

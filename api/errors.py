@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine.clock import ClockError
@@ -15,6 +16,7 @@ from engine.errors import Conflict, InvalidData, NotFound, StepFailed
 from .i18n import text
 
 log = logging.getLogger("hotline.api")
+RETRY_AFTER_SECONDS = 5
 TITLES = {
     400: ("请求无效", "Bad request"), 401: ("未认证", "Unauthorized"), 403: ("无权操作", "Forbidden"),
     404: ("未找到", "Not found"), 405: ("不支持的方法", "Method not allowed"), 409: ("状态冲突", "Conflict"),
@@ -66,7 +68,17 @@ def register(app: Flask) -> None:
         400, str(e), {"_": [str(p) for p in e.problems]}, problems=[p.as_dict() for p in e.problems]))
     app.register_error_handler(StepFailed, lambda e: problem(
         409, f"the case could not advance: {e}", task=e.task))
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """The database cannot be reached (or is busy): nothing was done; try again shortly."""
+    log.warning("database unavailable: %s", error)
+    response = problem(503, text("数据库暂时不可用，请稍后重试", "the database is unavailable; try again shortly"))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _unexpected(error: Exception) -> Response:

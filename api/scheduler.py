@@ -1,26 +1,18 @@
-"""The timer scheduler inside ``hotline serve``: fires due cases at start-up and then every few seconds."""
+"""The schedulers of ``hotline serve`` and ``hotline worker``: deadline timers (and other periodic jobs)."""
 
 from __future__ import annotations
 
-import logging
-
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
 from engine.runtime import Engine
+from engine.scheduler import TimerScheduler
 
-log = logging.getLogger("hotline.timers")
 
-
-def start_scheduler(engine: Engine, interval_seconds: float = 5.0) -> BackgroundScheduler:
-    """Fire what fell due while stopped, then sweep on an interval (one sweep at a time)."""
-    scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
-    scheduler.add_job(_sweep, "interval", args=[engine], seconds=interval_seconds, id="sweep")
-    _sweep(engine)
-    scheduler.start()
+def start_scheduler(engine: Engine, scheduler: BaseScheduler | None = None,
+                    sweep_seconds: float = 60.0) -> BaseScheduler:
+    """Start firing timers on time in this process (timers due while stopped fire first)."""
+    scheduler = scheduler or BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1})
+    TimerScheduler(engine, scheduler, sweep_seconds).start()
+    scheduler.start()  # a BlockingScheduler (``hotline worker``) runs here until stopped
     return scheduler
-
-
-def _sweep(engine: Engine) -> None:
-    fired = engine.fire_due()
-    if fired:
-        log.info("fired timers of %d case(s)", len(fired))

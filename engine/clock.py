@@ -99,6 +99,11 @@ def bound(clock: Clock) -> Iterator[Clock]:
         _current.reset(token)
 
 
+def wall_clock() -> datetime:
+    """Real time, for waking a process up (schedulers sleep in wall time, whatever the engine clock says)."""
+    return _SYSTEM.now()
+
+
 def bound_clock() -> Clock | None:
     """The clock bound to this context, if any."""
     return _current.get()

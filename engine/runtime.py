@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -93,6 +93,7 @@ class Engine:
         self.serializer = StateSerializer()
         self.versions = deployment.VersionCache(self.serializer)
         self.hooks = hooks or Hooks()
+        self.due_listeners: list[Callable[[datetime | None], None]] = []
 
     def now(self) -> datetime:
         """The time: a command's own frozen moment inside one, the engine clock's otherwise (diagrams' ``now()``)."""
@@ -255,6 +256,7 @@ class Engine:
             with session, session.begin(), clock.bound(frozen), ids.bound(ids.TaskIds()):
                 session.connection(execution_options={WRITE: True})
                 yield session
+            self._announce(session.info.get("due"))
         except (StaleDataError, IntegrityError) as err:
             raise Conflict("the case was changed by another command; reload and try again") from err
         except StepFailed as failed:  # nothing was saved; the case is set aside for an administrator
@@ -274,6 +276,16 @@ class Engine:
         workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
         workflow.script_engine = self.script_engine
         return Case(session, instance, version, workflow, set(ready_user_tasks(workflow)))
+
+    def _announce(self, due: datetime | None) -> None:
+        """Tell the schedulers in this process that a command armed a timer."""
+        for listener in self.due_listeners:
+            listener(due)
+
+    def earliest_due(self) -> datetime | None:
+        """The next moment a timer of a running case falls due."""
+        with self.session() as session:
+            return session.scalar(select(func.min(Instance.next_due_at)).where(Instance.status == RUNNING))
 
     def _raise_incident(self, instance_id: int, failed: StepFailed) -> None:
         """Record the failure on the case and keep it out of the timer sweep until someone retries it."""
@@ -310,6 +322,7 @@ class Engine:
             instance.state, instance.status = self.serializer.dump_state(case.workflow), status
             instance.id_counter = ids.current().counter
             instance.next_due_at = next_due(case.workflow) if status in (RUNNING, INCIDENT) else None
+            case.session.info["due"] = instance.next_due_at
             instance.ended_at = now if status in (COMPLETED, CANCELLED) else None
             _take_lock(instance, now)
             self._sync_open_tasks(case, now)
