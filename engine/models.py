@@ -99,6 +99,8 @@ class OpenTask(Base):
     """A user task that is ready to be worked on (kept in step with the case state)."""
 
     __tablename__ = "open_tasks"
+    __table_args__ = (Index("ix_open_tasks_lane_order", "lane", "created_at", "id"),
+                      Index("ix_open_tasks_group_order", "candidate_group", "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
