@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint bench clean
+.PHONY: serve test lint bench clean chromium
 
 $(STAMP): setup.cfg setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ serve: $(STAMP)
 	$(BIN)/hotline deploy bpmn forms
 	$(BIN)/hotline serve
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check engine processes api tests bench
 	$(BIN)/pytest
 
@@ -26,3 +26,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) hotline.db
+
+# The report tests open an HTML report in headless Chromium: install Debian's package when it is missing
+# (CI runs as root on Debian). Quiet, and a no-op once it is there.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium is missing and could not be installed: the HTML report test will fail" >&2

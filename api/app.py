@@ -51,9 +51,9 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     api = HotlineApi(app)
     errors.register(app)
 
-    from . import admin, cases, deployments, directory, health, history, tasks
+    from . import admin, cases, deployments, directory, health, history, reports, tasks, versions
 
-    for module in (health, deployments, directory, cases, history, tasks, admin):
+    for module in (health, deployments, directory, cases, history, tasks, admin, reports, versions):
         api.register_blueprint(module.blp)
     return app
 

@@ -90,12 +90,16 @@ def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: 
     """Run the API (waitress, a production WSGI server) with the timer scheduler."""
     from waitress import serve as waitress_serve
 
+    from processes.reports.runs import reports_folder
+
     from .app import create_app
-    from .scheduler import start_scheduler
+    from .scheduler import add_report_jobs, start_scheduler
 
     clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
     hotline = _hotline(obj, clock)
     scheduler = None if no_scheduler else start_scheduler(hotline.engine)
+    if scheduler:
+        add_report_jobs(scheduler, hotline, reports_folder())
     app = create_app(hotline, scheduler_running=lambda: bool(scheduler and scheduler.running))
     click.echo(f"Hotline API on http://{host}:{port}/api/v1 — docs at /api/v1/docs, health at /api/v1/health\n"
                "Get a token: .venv/bin/hotline users add NAME --role ROLE [--department CODE]  (last line printed)")
@@ -114,11 +118,15 @@ def worker(obj: dict, simulated: str | None) -> None:
     """Fire deadline timers only (no HTTP): for nodes split into API and timer roles."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from .scheduler import start_scheduler
+    from processes.reports.runs import reports_folder
+
+    from .scheduler import add_report_jobs, start_scheduler
 
     clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
     click.echo("Hotline timer worker: firing due timers (Ctrl-C to stop)")
-    start_scheduler(_hotline(obj, clock).engine, BlockingScheduler())
+    hotline, scheduler = _hotline(obj, clock), BlockingScheduler()
+    add_report_jobs(scheduler, hotline, reports_folder())
+    start_scheduler(hotline.engine, scheduler)
 
 
 @main.group()
@@ -251,3 +259,83 @@ def _aware(text: str) -> datetime:
     if moment.tzinfo is None:
         raise click.BadParameter("give a time zone, e.g. 2026-11-30T09:00:00+08:00")
     return moment
+
+
+@main.command()
+@click.option("--from", "from_", metavar="DATE", help="First day (YYYY-MM-DD, Shanghai); default: the 1st.")
+@click.option("--to", metavar="DATE", help="Last day, inclusive (YYYY-MM-DD, Shanghai); default: today.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The file to write: .html (charts inline), .pdf, .xlsx, .csv or .json.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.pass_obj
+def report(obj: dict, from_: str | None, to: str | None, out: str, lang: str) -> None:
+    """Write a report for the county government: figures, tables and charts for a period."""
+    from processes.reports.output import SUFFIXES, write_report
+    from processes.reports.pdf import MissingFont
+    from processes.reports.period import PeriodError, parse_bound
+    from processes.reports.report import period_for
+
+    path = Path(out)
+    if path.suffix.lower() not in SUFFIXES:
+        raise click.BadParameter(f"the file must end in one of {', '.join(SUFFIXES)}", param_hint="--out")
+    hotline = _hotline(obj)
+    try:
+        period = period_for(hotline, from_ and parse_bound(from_, "from"), to and parse_bound(to, "to"))
+    except PeriodError as err:
+        raise click.BadParameter(str(err), param_hint=f"--{err.field}") from None
+    try:
+        figures = write_report(hotline, period, lang, path)
+    except MissingFont as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"wrote {path} ({period.label()}: {figures.registered} case(s))")
+
+
+@main.command()
+@click.argument("process_id", metavar="PROCESS")
+@click.argument("old", metavar="V1", type=int)
+@click.argument("new", metavar="V2", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def diff(obj: dict, process_id: str, old: int, new: int, fmt: str) -> None:
+    """Show what changed from version V1 to V2 of a process, and which open cases of V1 could move to V2."""
+    from processes import versions
+
+    report = _versions_call(lambda: versions.compare(_hotline(obj), process_id, old, new))
+    _echo_report(report, versions.comparison_lines, fmt)
+
+
+@main.command()
+@click.argument("process_id", metavar="PROCESS")
+@click.option("--from", "old", type=int, required=True, metavar="V1", help="The version the cases are on.")
+@click.option("--to", "new", type=int, required=True, metavar="V2", help="The version to move them to.")
+@click.option("--dry-run", is_flag=True, help="Only say which cases would move; change nothing.")
+@click.option("--actor", default="admin", show_default=True, help="Who moves the cases (recorded in each history).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def migrate(obj: dict, process_id: str, old: int, new: int, dry_run: bool, actor: str, fmt: str) -> None:
+    """Move every open case of V1 that can move to V2, each in its own transaction; safe to run again.
+
+    Exit status 1 when some cases cannot move (they are listed with the reasons).
+    """
+    from processes import versions
+
+    report = _versions_call(lambda: versions.migrate(_hotline(obj), process_id, old, new, actor, dry_run))
+    _echo_report(report, versions.migration_lines, fmt)
+    sys.exit(1 if report["refused"] else 0)
+
+
+def _versions_call(call):
+    """Run a version command; an unknown process or version, or the same version twice, is a usage error."""
+    from engine.errors import NotFound
+
+    try:
+        return call()
+    except (NotFound, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _echo_report(report: dict, lines, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(lines(report)))

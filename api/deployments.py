@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from engine.bulk import MAX_VERSION
 from engine.deployment import DeploymentRefused
 from engine.models import DeployedFile, ProcessVersion
 
@@ -27,9 +28,24 @@ class DeployedOut(Schema):
     files = fields.List(fields.String())
 
 
+class DesignProblemOut(Schema):
+    """One problem of a diagram or form, located as precisely as it can be."""
+
+    message = fields.String()
+    file = fields.String(metadata={"description": "the uploaded file it is in"})
+    element_id = fields.String(metadata={"description": "the BPMN element's id"})
+    element_name = fields.String()
+    line = fields.Integer()
+    hint = fields.String(metadata={"description": "how to fix it"})
+    severity = fields.String(validate=validate.OneOf(("error", "warning")))
+    rule = fields.String(metadata={"description": "the kind of problem: unsupported, unreachable, no_form, "
+                                                  "foreign_form, foreign_expression, expression, timer, gateway…"})
+
+
 class ValidationOut(Schema):
-    valid = fields.Boolean()
-    errors = fields.List(fields.Dict())
+    valid = fields.Boolean(metadata={"description": "no errors (warnings do not block a deployment)"})
+    errors = fields.List(fields.Nested(DesignProblemOut))
+    warnings = fields.List(fields.Nested(DesignProblemOut))
 
 
 class VersionOut(Schema):
@@ -76,9 +92,11 @@ def deploy():
 @blp.doc(requestBody=UPLOAD)
 @blp.response(200, ValidationOut)
 def validate():
-    """Check the files without deploying anything; every problem at once."""
-    problems = [p for p in engine().validate(uploaded()) if p.severity == "error"]
-    return {"valid": not problems, "errors": [p.as_dict() for p in problems]}
+    """Check the files without deploying anything: every error and warning at once."""
+    problems = engine().validate(uploaded())
+    errors = [p.as_dict() for p in problems if p.severity == "error"]
+    return {"valid": not errors, "errors": errors,
+            "warnings": [p.as_dict() for p in problems if p.severity != "error"]}
 
 
 @blp.route("/processes", methods=["GET"])
@@ -109,7 +127,8 @@ def versions(process_id):
                  "deployed_by": v.deployed_by, "files": [f.name for f in v.files]} for v in found]
 
 
-@blp.route("/processes/<string:process_id>/versions/<int:version>/files/<string:name>", methods=["GET"])
+@blp.route(f"/processes/<string:process_id>/versions/<int(min=1, max={MAX_VERSION}):version>/files/<string:name>",
+           methods=["GET"])
 @roles("designer", "auditor")
 @blp.response(200, description="the file exactly as deployed")
 def file(process_id, version, name):

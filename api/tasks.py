@@ -1,10 +1,11 @@
-"""``/tasks``: the work list, a task with its form, claim, unclaim and complete."""
+"""``/tasks``: the work list, a task with its form, claim, unclaim, complete, and raising an error or escalation."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
 from processes import queries
 
@@ -71,7 +72,43 @@ def unclaim(task_id):
 @blp.response(200, CaseOut)
 def complete(data, task_id):
     """Complete the task with its form data; answers with the case after the step."""
+    return _step(task_id, lambda: hotline().engine.complete_task(task_id, data, current_user().name))
+
+
+def _step(task_id: str, command) -> dict:
+    """Run a command on the task if the caller is among its candidates; answer with the case after it."""
     queries.check_candidate(hotline(), current_user(), task_id)
     number = queries.task_number(hotline(), task_id)
-    hotline().engine.complete_task(task_id, data, current_user().name)
+    command()
     return localize_case(queries.get_case(hotline(), current_user(), number))
+
+
+class ThrowIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 200),
+                         metadata={"description": "the error or escalation code a boundary event of the task catches"})
+    message = fields.String(validate=validate.Length(0, 2000), metadata={"description": "why, for the next person"})
+
+
+@blp.route("/<string:task_id>/error", methods=["POST"])
+@all_staff
+@blp.arguments(ThrowIn)
+@blp.response(200, CaseOut)
+def error(body, task_id):
+    """Raise a BPMN error from the task (e.g. a department returns a wrongly assigned case); the task's error
+    boundary event for that code takes the case on (400 when the task has none for it)."""
+    return _throw("error", body, task_id)
+
+
+@blp.route("/<string:task_id>/escalation", methods=["POST"])
+@all_staff
+@blp.arguments(ThrowIn)
+@blp.response(200, CaseOut)
+def escalation(body, task_id):
+    """Raise a BPMN escalation from the task (e.g. ask for an extension); its escalation boundary event for that
+    code takes the case on (400 when the task has none for it)."""
+    return _throw("escalation", body, task_id)
+
+
+def _throw(kind: str, body: dict, task_id: str) -> dict:
+    return _step(task_id, lambda: hotline().engine.throw(task_id, kind, body["code"], body.get("message"),
+                                                         current_user().name))

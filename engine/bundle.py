@@ -34,6 +34,8 @@ class Problem:
     line: int | None = None
     hint: str | None = None
     severity: str = "error"
+    rule: str | None = None
+    """A stable code for the kind of problem (``unreachable``, ``unsupported``…), for tools and tests."""
 
     def as_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}

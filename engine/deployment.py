@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session, undefer
 
 from .bundle import Bundle, Problem
 from .compat import prepare_specs
+from .expressions import is_iso_timer
+from .extensions import Extensions
 from .models import DeployedFile, ProcessVersion
 from .sandbox import Sandbox
 from .serializer import StateSerializer
-from .validation import Checked, is_iso_timer, validate
+from .validation import Checked, validate
 
 
 class DeploymentRefused(ValueError):
@@ -40,9 +42,9 @@ class Deployed:
 
 
 def deploy(session: Session, bundle: Bundle, sandbox: Sandbox, serializer: StateSerializer, actor: str,
-           now: datetime) -> Deployed:
+           now: datetime, extensions: Extensions | None = None) -> Deployed:
     """Validate and store a bundle as the next version of its process (or return the identical one)."""
-    checked = validate(bundle, sandbox)
+    checked = validate(bundle, sandbox, extensions)
     if checked.errors:
         raise DeploymentRefused(checked.errors)
     existing = session.scalars(select(ProcessVersion).where(

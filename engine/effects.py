@@ -11,14 +11,22 @@ import uuid
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
+    ErrorEventDefinition,
+    EscalationEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-from .errors import Conflict
+from .errors import Conflict, InvalidData
 
+# What a person may raise from a user task, for the task's boundary events to catch.
+THROWABLE = {"error": ErrorEventDefinition, "escalation": EscalationEventDefinition}
 # Events that change no workflow state (only who holds a task), and those after which no engine steps run.
 BOOKKEEPING = {"task_claimed", "task_unclaimed", "incident_raised", "incident_retried"}
 NO_STEPS = BOOKKEEPING | {"case_cancelled"}
@@ -63,3 +71,40 @@ def fire_timers(workflow: BpmnWorkflow) -> None:
 
 def cancel(workflow: BpmnWorkflow) -> None:
     workflow.cancel()
+
+
+def throw(workflow: BpmnWorkflow, task_id: str, kind: str, code: str, message: str | None) -> None:
+    """Raise an error or escalation from a ready user task; one boundary event of its activity must catch it.
+
+    The catching boundary event is chosen the way BPMN says: one catching exactly this code, else one
+    catching every code. Its path finds ``{kind: {code, message}}`` in its data (and in the definition's
+    ``variableName``, where the diagram names one, as SpiffWorkflow does for thrown events).
+    """
+    task = ready_task(workflow, task_id)
+    details = thrown(code, message)
+    event = BpmnEvent(THROWABLE[kind](code, code), details)
+    candidates = catchers(task, kind)
+    exact = [t for t in candidates if t.task_spec.event_definition.code == code]
+    chosen = (exact or [t for t in candidates if t.task_spec.event_definition.code is None])[:1]
+    if not chosen:
+        codes = ", ".join(sorted(t.task_spec.event_definition.code for t in candidates)) or "none"
+        raise InvalidData({"code": [f"no boundary event of this task catches {kind} '{code}' (it catches: {codes})"]})
+    for catcher in chosen:  # as SpiffWorkflow's own event manager delivers a caught event
+        catcher.set_data(**{kind: details})
+        catcher.task_spec.catch(catcher, event)
+        catcher.task_spec._update(catcher)
+
+
+def thrown(code: str, message: str | None) -> dict[str, str]:
+    """What is recorded of a raised error or escalation, and what its path finds in its data."""
+    return {"code": code, **({"message": message} if message else {})}
+
+
+def catchers(task, kind: str) -> list:
+    """The waiting boundary events of the task's activity (a multi-instance task's, for one of its instances)."""
+    activity = task
+    while activity.parent is not None and isinstance(activity.parent.task_spec, MultiInstanceTask):
+        activity = activity.parent
+    siblings = activity.parent.children if activity.parent is not None else []
+    return [t for t in siblings if t is not activity and isinstance(t.task_spec, BoundaryEvent)
+            and t.state == TaskState.WAITING and isinstance(t.task_spec.event_definition, THROWABLE[kind])]

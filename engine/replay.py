@@ -156,6 +156,9 @@ class Replayer:
         elif kind == "case_migrated":
             migration.migrate(registry, workflow, target.spec, target.subprocess_specs)
             replayed.version = target
+        elif kind.endswith("_thrown") and kind.removesuffix("_thrown") in effects.THROWABLE:
+            effects.throw(workflow, event.task_id, kind.removesuffix("_thrown"), event.data["code"],
+                          event.data.get("message"))
         elif kind != "case_started":
             raise ValueError(f"unknown event type {kind}")
 

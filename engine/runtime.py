@@ -28,6 +28,7 @@ from . import audit, clock, deployment, effects, ids, migration
 from .bundle import Problem, read_bundle
 from .deployment import LoadedVersion
 from .errors import Conflict, NotFound, StepFailed
+from .extensions import Extensions, TimerProperty
 from .forms import check_form
 from .models import AuditEvent, Instance, OpenTask, ProcessVersion
 from .sandbox import Sandbox, SandboxError
@@ -53,6 +54,8 @@ class Hooks:
     """The candidate group of a ready user task (e.g. the department it is for), stored on the open task."""
     form: Callable[[dict], dict] | None = None
     """Adjusts a form before it is used to check data (e.g. fills an enum from a directory)."""
+    timer_properties: Mapping[str, TimerProperty] = field(default_factory=dict)
+    """Timer extension properties a modeler may set, by name, and the timer expression each value stands for."""
 
 
 @dataclass
@@ -100,12 +103,18 @@ class Engine:
         return (clock.bound_clock() or self.clock).now()
 
     # -- deployments -----------------------------------------------------------------------------
+    @property
+    def extensions(self) -> Extensions:
+        """What diagrams may name beyond plain BPMN here: registered services and timer properties."""
+        return Extensions(frozenset(self.script_engine.environment.services), self.hooks.timer_properties)
+
     def validate(self, files: dict[str, bytes]) -> list[Problem]:
-        return validate(read_bundle(files), self.sandbox).problems
+        return validate(read_bundle(files), self.sandbox, self.extensions).problems
 
     def deploy(self, files: dict[str, bytes], actor: str = "system") -> deployment.Deployed:
         with self._unit() as session:
-            return deployment.deploy(session, read_bundle(files), self.sandbox, self.serializer, actor, self.now())
+            return deployment.deploy(session, read_bundle(files), self.sandbox, self.serializer, actor, self.now(),
+                                     self.extensions)
 
     # -- commands --------------------------------------------------------------------------------
     def start(self, process_id: str, data: dict[str, Any], actor: str) -> int:
@@ -130,13 +139,25 @@ class Engine:
         """Complete a ready user task with the submitted data (checked against its form)."""
         with self._unit() as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
-            holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
-            if holder not in (None, actor):
-                raise Conflict(f"the task is held by {holder}")
+            _check_holder(session, task_id, actor)
             task = effects.ready_task(case.workflow, task_id)
             check_form(self.form(case.version, task.task_spec.bpmn_id), data)
             step = Step().record("task_completed", data, task)
             self._run(lambda: effects.complete(case.workflow, task_id, data))
+            self._advance(case, step, actor)
+            return case.instance.id
+
+    def throw(self, task_id: str, kind: str, code: str, message: str | None, actor: str) -> int:
+        """Raise a BPMN ``error`` or ``escalation`` from a ready user task (a department returning a case, asking
+        for more time): a boundary event of the task must catch the code, and the case follows its path."""
+        if kind not in effects.THROWABLE:
+            raise ValueError(f"only {' and '.join(effects.THROWABLE)} can be raised from a task")
+        with self._unit() as session:
+            case = self._load(session, self._instance_of_task(session, task_id), running=True)
+            _check_holder(session, task_id, actor)
+            task = effects.ready_task(case.workflow, task_id)
+            step = Step().record(f"{kind}_thrown", effects.thrown(code, message), task)
+            self._run(lambda: effects.throw(case.workflow, task_id, kind, code, message))
             self._advance(case, step, actor)
             return case.instance.id
 
@@ -211,6 +232,8 @@ class Engine:
         """Move a running case to another version of its process, or raise ``Conflict`` with the reasons."""
         with self._unit() as session:
             case = self._load(session, instance_id, running=True, or_incident=True)
+            if case.version.version == version:  # e.g. moved meanwhile by a concurrent bulk migration
+                raise Conflict(f"the case is already on version {version}")
             target = self._version(session, case.version.process_id, version)
             registry = self.serializer.registry
             reasons = migration.migration_obstacles(registry, case.workflow, target.spec, target.subprocess_specs)
@@ -408,6 +431,13 @@ class Engine:
         if found is None:
             raise NotFound(f"process '{process_id}' has no version {version}")
         return self.versions.get(session, found)
+
+
+def _check_holder(session: Session, task_id: str, actor: str) -> None:
+    """Only the holder of a claimed task (or anyone, when nobody holds it) may act on it."""
+    holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
+    if holder not in (None, actor):
+        raise Conflict(f"the task is held by {holder}")
 
 
 def _take_lock(instance: Instance, now: datetime) -> None:

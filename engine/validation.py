@@ -1,35 +1,32 @@
-"""Everything checked before a bundle may run: schema, forms, gateways, timers, expressions, calls.
+"""Everything checked before a bundle may run, reported in one list: nothing stops at the first problem.
 
-The checks read the XML directly (for element ids, names and line numbers) and then let
-SpiffWorkflow's parser build the specs; every problem from either is reported in one list.
+The checks read the XML directly (for element ids, names and line numbers): the schema, forms,
+gateways, expressions (``expressions``), constructs the engine cannot run (``constructs``),
+unreachable elements (``reachability``) and warnings (``advice``). Then SpiffWorkflow's parser builds
+the specs of every executable process; it stops at its first refusal, so what it finds is added only
+where the XML checks said nothing about that element.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from dataclasses import dataclass, field
 
 import jsonschema
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
-from SpiffWorkflow.spiff.parser.task_spec import SPIFFWORKFLOW_NSMAP
 
+from . import advice, constructs, expressions, reachability
+from .bpmn_xml import CAMUNDA, NS, located
 from .bundle import Bundle, Problem
+from .extensions import Extensions, apply_timer_properties
 from .sandbox import Sandbox
 
-NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn",
-      **SPIFFWORKFLOW_NSMAP}
-CAMUNDA_FORM_KEY = "{http://camunda.org/schema/1.0/bpmn}formKey"
 SPIFF_FORM_PROPERTY = "formJsonSchemaFilename"
-_ISO_TIMER = re.compile(
-    r"^(R\d*/.+|P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
-    r"|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)$"
-)
-_LOOKS_ISO = re.compile(r"^(P\d|PT\d|R\d*/|\d{4}-\d{2})", re.IGNORECASE)
-TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+_QUOTED = re.compile(r"'([^']+)'")
+_CRASH = re.compile(r"^\w+(Error|Exception)\(")
+_FOREIGN_FORM = re.compile(r"^(embedded:|app:|deployment:|camunda-forms:)|\.(html?|form)$", re.IGNORECASE)
 
 
 @dataclass
@@ -56,63 +53,60 @@ class Checked:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def is_iso_timer(text: str) -> bool:
-    """A timer value written as plain ISO 8601 (``P7D``, ``R6/P1D``, a date-time), not an expression."""
-    return bool(_ISO_TIMER.match(text.strip()))
-
-
-def validate(bundle: Bundle, sandbox: Sandbox) -> Checked:
-    """Run every check over the bundle and return all problems at once."""
+def validate(bundle: Bundle, sandbox: Sandbox, extensions: Extensions | None = None) -> Checked:
+    """Run every check over the bundle and return all problems at once (errors and warnings)."""
+    extensions = extensions or Extensions()
     checked = Checked(problems=list(bundle.problems))
+    catalogue = constructs.Catalogue.of(bundle)
     for name, tree in bundle.of_kind("bpmn").items():
-        checked.problems.extend(_schema_problems(name, tree))
-        checked.problems.extend(_element_problems(name, tree, bundle, sandbox))
+        checked.problems += _schema_problems(name, tree)
+        checked.problems += _timer_and_expression_problems(name, tree, sandbox, extensions)
+        checked.problems += _task_and_gateway_problems(name, tree, bundle)
+        checked.problems += constructs.problems(name, tree, extensions, catalogue)
+        checked.problems += reachability.problems(name, tree)
+        checked.problems += advice.problems(name, tree)
         checked.user_tasks.update(_user_tasks(tree))
     for name, tree in bundle.of_kind("dmn").items():
-        checked.problems.extend(_dmn_problems(name, tree, sandbox))
+        checked.problems += expressions.dmn_problems(name, tree, sandbox) + constructs.decision_problems(name, tree)
     for name, form in bundle.forms.items():
-        checked.problems.extend(_form_problems(name, form))
+        checked.problems += _form_problems(name, form)
     _choose_process(bundle, checked)
-    if not checked.errors:
-        _build(bundle, checked)
+    _build(bundle, checked)
+    checked.problems.sort(key=lambda p: (p.file or "", p.line or 0))
     return checked
-
-
-def _located(message: str, file: str, node: etree._Element, hint: str | None = None) -> Problem:
-    return Problem(message, file=file, element_id=node.get("id"), element_name=node.get("name"),
-                   line=node.sourceline, hint=hint)
 
 
 def _schema_problems(name: str, tree: etree._ElementTree) -> list[Problem]:
     VALIDATOR.preprocess(tree)
     if VALIDATOR.validator.validate(tree):
         return []
-    return [Problem(f"BPMN schema: {e.message}", file=name, line=e.line) for e in VALIDATOR.validator.error_log]
+    return [Problem(f"BPMN schema: {e.message}", file=name, line=e.line, rule="schema")
+            for e in VALIDATOR.validator.error_log]
 
 
-def _element_problems(name: str, tree: etree._ElementTree, bundle: Bundle, sandbox: Sandbox) -> list[Problem]:
+def _timer_and_expression_problems(name: str, tree: etree._ElementTree, sandbox: Sandbox,
+                                   extensions: Extensions) -> list[Problem]:
+    """Timer properties first (they give timers their expressions), then every expression; a timer whose
+    property was refused is not reported a second time for having no value."""
+    refused = apply_timer_properties(name, tree, extensions)
+    found = expressions.tree_problems(name, tree, sandbox)
+    elements = {p.element_id for p in refused}
+    return refused + [p for p in found if not (p.rule == "timer" and p.element_id in elements)]
+
+
+def _task_and_gateway_problems(name: str, tree: etree._ElementTree, bundle: Bundle) -> list[Problem]:
     problems: list[Problem] = []
     for task in tree.iterfind(".//bpmn:userTask", NS):
-        problems.extend(_form_reference_problems(name, task, bundle))
-    for gateway in tree.iterfind(".//bpmn:exclusiveGateway", NS):
-        problems.extend(_gateway_problems(name, gateway))
-    for expression in tree.iterfind(".//bpmn:conditionExpression", NS):
-        problems.extend(_expression_problems(name, expression, expression.getparent(), sandbox))
-    for tag in TIMER_TAGS:
-        for timer in tree.iterfind(f".//bpmn:{tag}", NS):
-            problems.extend(_timer_problems(name, timer, sandbox))
-    for script in tree.iterfind(".//bpmn:script", NS):
-        problems.extend(_expression_problems(name, script, script.getparent(), sandbox, script=True))
-    for tag in ("preScript", "postScript"):
-        for script in tree.iterfind(f".//spiffworkflow:{tag}", NS):
-            owner = next(script.iterancestors(), script).getparent()
-            problems.extend(_expression_problems(name, script, owner, sandbox, script=True))
+        problems += _form_reference_problems(name, task, bundle)
+    for tag in ("exclusiveGateway", "inclusiveGateway"):
+        for gateway in tree.iterfind(f".//bpmn:{tag}", NS):
+            problems += _gateway_problems(name, gateway)
     return problems
 
 
 def _form_reference(task: etree._Element) -> str | None:
     """The form a user task names: Camunda's ``formKey`` or SpiffWorkflow's form property."""
-    key = task.get(CAMUNDA_FORM_KEY)
+    key = task.get(f"{{{CAMUNDA}}}formKey")
     if key is None:
         found = task.find(f".//spiffworkflow:property[@name='{SPIFF_FORM_PROPERTY}']", NS)
         key = found.get("value") if found is not None else None
@@ -121,96 +115,40 @@ def _form_reference(task: etree._Element) -> str | None:
 
 def _form_reference_problems(name: str, task: etree._Element, bundle: Bundle) -> list[Problem]:
     form = _form_reference(task)
-    hint = "set camunda:formKey=\"FORM\" on the task and deploy forms/FORM.json with it"
+    suggestion = re.sub(r"[^a-z0-9]+", "_", (task.get("name") or task.get("id") or "form").lower()).strip("_")
+    hint = (f'set camunda:formKey="{suggestion}" on the task (Camunda Modeler: Form → Type: Embedded or External '
+            f"Task Forms → Form key) and deploy {suggestion}.json, a JSON Schema of the task's fields, with it")
     if form is None:
-        return [_located("user task names no form", name, task, hint)]
+        camunda8 = task.find(".//zeebe:formDefinition", NS) is not None
+        what = "has a Camunda 8 form, which the engine cannot show" if camunda8 else "names no form"
+        return [located(f"user task {what}", name, task, hint, "no_form")]
+    if _FOREIGN_FORM.search(form):
+        return [located(f"user task's form '{form}' is a Camunda HTML form, not a form of ours", name, task, hint,
+                        "foreign_form")]
     if form not in bundle.forms:
-        return [_located(f"user task names form '{form}', which is not among the deployed files", name, task,
-                         hint)]
+        return [located(f"user task names form '{form}', which is not among the deployed files", name, task,
+                        f"deploy {form}.json (a JSON Schema) with the diagram", "no_form")]
     return []
 
 
 def _gateway_problems(name: str, gateway: etree._Element) -> list[Problem]:
     default = gateway.get("default")
-    gid = gateway.get("id")
-    flows = gateway.getroottree().iterfind(f".//bpmn:sequenceFlow[@sourceRef='{gid}']", NS)
-    outgoing = list(flows)
+    scope = gateway.getparent()
+    outgoing = [flow for flow in scope.iterfind("bpmn:sequenceFlow", NS) if flow.get("sourceRef") == gateway.get("id")]
     if len(outgoing) < 2:
         return []
-    return [_located(f"flow '{flow.get('id')}' out of this exclusive gateway has no condition and is not its "
-                     "default", name, gateway, "add a condition to the flow or make it the gateway's default")
+    kind = "exclusive" if gateway.tag.endswith("exclusiveGateway") else "inclusive"
+    return [located(f"flow '{flow.get('id')}' out of this {kind} gateway has no condition and is not its default",
+                    name, gateway, "add a condition to the flow or make it the gateway's default", "gateway")
             for flow in outgoing
             if flow.get("id") != default and flow.find("bpmn:conditionExpression", NS) is None]
-
-
-def _foreign_language_hint(text: str) -> str | None:
-    stripped = text.strip()
-    if stripped.startswith("${") or stripped.startswith("#{"):
-        return "this is JUEL (Camunda 7); write a plain expression such as: amount > 1000"
-    if stripped.startswith("="):
-        return "this is FEEL (Camunda 8); drop the leading '=' and write a plain expression"
-    return None
-
-
-def _expression_problems(name: str, node: etree._Element, owner: etree._Element, sandbox: Sandbox,
-                         script: bool = False) -> list[Problem]:
-    text = node.text or ""
-    hint = _foreign_language_hint(text)
-    reasons = sandbox.check(text, script=script)
-    if hint:
-        reasons = [f"expression language not supported: {text.strip()[:60]}"]
-    return [_located(f"expression refused: {reason}", name, owner, hint) for reason in reasons]
-
-
-def _timer_problems(name: str, timer: etree._Element, sandbox: Sandbox) -> list[Problem]:
-    text = (timer.text or "").strip()
-    event = next((a for a in timer.iterancestors() if a.get("id")), timer)
-    literal = _timer_literal(text)
-    if literal is None:
-        return _expression_problems(name, timer, event, sandbox)
-    try:
-        if literal.upper().startswith("R"):
-            TimerEventDefinition.parse_iso_recurring_interval(literal)
-        else:
-            TimerEventDefinition.parse_time_or_duration(literal)
-    except Exception as err:  # SpiffWorkflow raises bare Exception for bad durations
-        return [_located(f"timer value '{literal}' is not valid ISO 8601 ({err})", name, event,
-                         "write a duration like P10D or PT4H, a date-time, or a cycle like R3/P1D")]
-    return []
-
-
-def _timer_literal(text: str) -> str | None:
-    """The ISO value a timer states outright (bare or quoted), or None when it is computed by an expression."""
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        value = text
-    if not isinstance(value, str):
-        return None
-    if is_iso_timer(value) or _LOOKS_ISO.match(value):
-        return value
-    return None
-
-
-def _dmn_problems(name: str, tree: etree._ElementTree, sandbox: Sandbox) -> list[Problem]:
-    problems = []
-    for node in tree.iter("{*}text"):
-        text = (node.text or "").strip()
-        if not text or text == "-":
-            continue
-        owner = next((a for a in node.iterancestors() if a.get("id")), node)
-        candidate = text.replace("?", "value")
-        if sandbox.check(candidate) and not sandbox.check(f"value {candidate}"):
-            continue  # a unary test such as "> 3"
-        problems.extend(_expression_problems(name, node, owner, sandbox))
-    return problems
 
 
 def _form_problems(name: str, form: dict) -> list[Problem]:
     try:
         jsonschema.Draft202012Validator.check_schema(form)
     except jsonschema.SchemaError as err:
-        return [Problem(f"form is not a valid JSON Schema: {err.message}", file=f"{name}.json")]
+        return [Problem(f"form is not a valid JSON Schema: {err.message}", file=f"{name}.json", rule="form")]
     return []
 
 
@@ -224,33 +162,82 @@ def _user_tasks(tree: etree._ElementTree) -> dict[str, UserTaskInfo]:
 
 def _choose_process(bundle: Bundle, checked: Checked) -> None:
     """Pick the one executable process that no other process in the bundle calls."""
-    executable, called = [], set()
-    for tree in bundle.of_kind("bpmn").values():
-        executable += [p.get("id") for p in tree.iterfind(".//bpmn:process[@isExecutable='true']", NS)]
+    processes, called = [], set()
+    for name, tree in bundle.of_kind("bpmn").items():
+        processes += [(name, p) for p in tree.iterfind(".//bpmn:process", NS)]
         called |= {c.get("calledElement") for c in tree.iterfind(".//bpmn:callActivity", NS)}
+    executable = [p.get("id") for _, p in processes if p.get("isExecutable") == "true"]
     top = [pid for pid in executable if pid not in called]
-    if not executable and bundle.xml:
-        checked.problems.append(Problem("no executable process: every process has isExecutable=\"false\"",
-                                        hint="tick 'Executable' on the process in the modeler"))
+    if not executable and processes:
+        checked.problems.append(_not_executable(processes))
     elif len(top) > 1:
-        checked.problems.append(Problem(f"several top-level processes ({', '.join(top)}); deploy them separately"))
+        checked.problems.append(Problem(f"several top-level processes ({', '.join(top)}); deploy them separately",
+                                        rule="structure"))
     elif top:
         checked.process_id = top[0]
-    for pid in called - set(executable):
-        checked.problems.append(Problem(f"called process '{pid}' is not among the deployed files"))
+
+
+def _not_executable(processes: list[tuple[str, etree._Element]]) -> Problem:
+    """The one message a designer needs when nothing can run: located at the process when there is one."""
+    message = "no executable process: every process has isExecutable=\"false\""
+    hint = "tick 'Executable' on the process in the modeler (Camunda Modeler: select the canvas, General → Executable)"
+    if len(processes) == 1:
+        name, process = processes[0]
+        return located(message, name, process, hint, "no_executable_process")
+    files = {name for name, _ in processes}
+    return Problem(message, file=files.pop() if len(files) == 1 else None, hint=hint, rule="no_executable_process")
 
 
 def _build(bundle: Bundle, checked: Checked) -> None:
-    parser = SpiffBpmnParser(validator=None)
-    try:
-        for name, tree in bundle.of_kind("dmn").items():
-            parser.add_dmn_xml(tree.getroot(), filename=name)
-        for name, tree in bundle.of_kind("bpmn").items():
-            parser.add_bpmn_xml(tree, filename=name)
-        parser.get_spec(checked.process_id)
-        parser.get_subprocess_specs(checked.process_id)
-    except ValidationException as err:
-        checked.problems.append(Problem(str(err).split("\n")[0], file=err.file_name or None,
-                                        element_id=err.id or None, line=err.line_number or None))
+    """Let SpiffWorkflow build every executable process; keep what it finds that the XML checks did not."""
+    executable = [p.get("id") for tree in bundle.of_kind("bpmn").values()
+                  for p in tree.iterfind(".//bpmn:process[@isExecutable='true']", NS)]
+    if not executable:
         return
-    checked.parser = parser
+    parser = SpiffBpmnParser(validator=None)
+    failed = _build_steps(bundle, parser, executable, checked)
+    if not failed and checked.process_id and not checked.errors:
+        checked.parser = parser
+
+
+def _build_steps(bundle: Bundle, parser: SpiffBpmnParser, executable: list[str], checked: Checked) -> bool:
+    """Add the documents, then build each process on its own (the parser stops at one refusal per process)."""
+    steps = [lambda n=name, t=tree: parser.add_dmn_xml(t.getroot(), filename=n)
+             for name, tree in bundle.of_kind("dmn").items()]
+    steps += [lambda n=name, t=tree: parser.add_bpmn_xml(t, filename=n)
+              for name, tree in bundle.of_kind("bpmn").items()]
+    failed = not _attempt(steps, checked)
+    if not failed:
+        builds = [lambda pid=pid: (parser.get_spec(pid), parser.get_subprocess_specs(pid)) for pid in executable]
+        failed = not _attempt(builds, checked, each=True)
+    return failed
+
+
+def _attempt(steps: list, checked: Checked, each: bool = False) -> bool:
+    """Run the steps (all of them when ``each``); record SpiffWorkflow's refusals not already reported."""
+    ok = True
+    for step in steps:
+        try:
+            step()
+        except ValidationException as err:
+            ok = False
+            _add_refusal(checked, Problem(str(err).split("\n")[0].strip(), file=err.file_name or None,
+                                          element_id=err.id or None, line=err.line_number or None, rule="engine"))
+        except Exception as err:  # the parser raises plain exceptions for some malformed input
+            ok = False
+            _add_refusal(checked, Problem(f"the engine could not read the diagram: {err}", rule="engine"))
+        if not ok and not each:
+            return False
+    return ok
+
+
+def _add_refusal(checked: Checked, problem: Problem) -> None:
+    """A parser refusal counts unless an error already reported concerns that element (as its location or
+    quoted in its message, like a gateway's flow). One naming no element, or the parser's own crash (it
+    wraps those as ``AttributeError(…)``), counts only when nothing else was found: otherwise it is most
+    likely a consequence of what was."""
+    subjects = {p.element_id for p in checked.errors} | {q for p in checked.errors for q in _QUOTED.findall(p.message)}
+    consequence = not problem.element_id or _CRASH.match(problem.message)
+    if problem.element_id in subjects or (consequence and checked.errors):
+        return
+    checked.problems.append(problem)

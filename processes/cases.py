@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select, text
@@ -18,6 +19,7 @@ from engine.runtime import CANCELLED, case_data, ready_user_tasks
 
 from .calendar import SHANGHAI, WorkingCalendar
 from .models import HotlineCase
+from .reports.models import CaseReturn
 
 # Where a case stands, by the user tasks open on its main path; the later stage wins when several are open.
 # (Overdue supervision runs beside the main path and does not move the case's stage.)
@@ -72,6 +74,7 @@ class Projector:
         self._update(row, instance, workflow, data)
         for event in events:
             self._record_outside_event(row, event)
+            _record_return(session, instance, workflow, event)
 
     @staticmethod
     def _register(session: Session, instance: Instance, data: dict[str, Any]) -> HotlineCase:
@@ -108,6 +111,14 @@ class Projector:
             row.supplements = [*row.supplements, entry]
         elif event.data["name"] == "repeat_call":
             row.repeat_calls = [*row.repeat_calls, entry]
+
+
+def _record_return(session: Session, instance: Instance, workflow: BpmnWorkflow, event: AuditEvent) -> None:
+    """A department's "return" answer on its handling task adds a row to ``hotline_returns`` (for reports)."""
+    if event.type != "task_completed" or event.task_name != "handle" or event.data.get("outcome") != "return":
+        return
+    department = workflow.get_task_from_id(UUID(event.task_id)).data["department"]
+    session.add(CaseReturn(instance_id=instance.id, department=department, returned_at=event.at))
 
 
 def _side_data(workflow: BpmnWorkflow, key: str) -> bool:

@@ -32,6 +32,8 @@ EVENT_TITLES = {
     "timer_fired": ("时限计时器触发", "deadline timer fired"),
     "case_cancelled": ("办件撤回", "case withdrawn"),
     "case_migrated": ("迁移到新版流程", "moved to a new process version"),
+    "error_thrown": ("办理人触发错误事件（如退回）", "error raised on a task (e.g. a return)"),
+    "escalation_thrown": ("办理人触发升级事件（如申请延期）", "escalation raised on a task (e.g. for more time)"),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.models import UTCDateTime
@@ -21,6 +21,7 @@ class HotlineBase(DeclarativeBase):
 
 class HotlineCase(HotlineBase):
     __tablename__ = "hotline_cases"
+    __table_args__ = (Index("ix_hotline_cases_overdue_order", "overdue", "registered_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(Integer, unique=True)

@@ -44,6 +44,22 @@ def diagram_functions(calendar: WorkingCalendar, directory: Directory) -> dict[s
             "max_returns": lambda: MAX_RETURNS, "max_reworks": lambda: MAX_REWORKS}
 
 
+WORKING_DAYS = "hotline:working_days"
+"""The timer property a designer sets in the modeler's properties panel for a deadline in working days."""
+MAX_WORKING_DAYS = 250
+
+
+def working_days_timer(value: str) -> str:
+    """``hotline:working_days = 10`` on a timer event: due at the end of the 10th working day after it starts."""
+    try:
+        days = int(value.strip())
+    except ValueError:
+        raise ValueError(f"'{value}' is not a whole number of working days") from None
+    if not 1 <= days <= MAX_WORKING_DAYS:
+        raise ValueError(f"give between 1 and {MAX_WORKING_DAYS} working days")
+    return f"add_working_days(now(), {days})"
+
+
 def task_group(task) -> str | None:
     """Department tasks are for one department: the multi-instance element it was created for."""
     return task.data.get("department") if task.task_spec.bpmn_id == "handle" else None
@@ -68,4 +84,5 @@ def enum_filler(directory: Directory):
 
 def hooks(calendar: WorkingCalendar, directory: Directory) -> Hooks:
     """The hotline's hooks into engine commands."""
-    return Hooks(on_saved=Projector(calendar), task_group=task_group, form=enum_filler(directory))
+    return Hooks(on_saved=Projector(calendar), task_group=task_group, form=enum_filler(directory),
+                 timer_properties={WORKING_DAYS: working_days_timer})

@@ -155,7 +155,10 @@ def test_designers_deploy_validate_and_download_exact_files(api):
     form = open("tests/diagrams/review.json", "rb").read()
     files = {"files": [(bpmn_io(bpmn), "timers.bpmn"), (bpmn_io(form), "review.json")]}
     response = api.post("designer", "/deployments/validate", data=files, content_type="multipart/form-data")
-    assert response.get_json() == {"valid": True, "errors": []}
+    report = response.get_json()
+    assert (report["valid"], report["errors"]) == (True, [])
+    assert [(w["rule"], w["element_id"]) for w in report["warnings"]] == [("no_lane", "handle"),
+                                                                         ("no_lane", "escalated")]
     files = {"files": [(bpmn_io(bpmn), "timers.bpmn"), (bpmn_io(form), "review.json")]}
     response = api.post("designer", "/deployments", data=files, content_type="multipart/form-data")
     assert (response.status_code, response.get_json()["version"]) == (201, 1)
@@ -240,6 +243,10 @@ ENDPOINTS = [
     ("GET", "/processes", {"designer", "auditor"}),
     ("GET", "/processes/hotline_case/versions", {"designer", "auditor"}),
     ("GET", "/processes/hotline_case/versions/1/files/hotline_case.bpmn", {"designer", "auditor"}),
+    ("GET", "/processes/hotline_case/versions/1/diff/1", {"designer", "auditor"}),
+    ("POST", "/processes/hotline_case/migrations", set()),
+    ("POST", "/tasks/00000000-0000-0000-0000-000000000000/error", set(USERS) - {"designer"}),
+    ("POST", "/tasks/00000000-0000-0000-0000-000000000000/escalation", set(USERS) - {"designer"}),
     ("POST", "/admin/clock", set()),
     ("GET", "/cases/{number}/history", {"auditor"}),
     ("GET", "/cases/{number}/replay?at=2026-12-01T00:00:00%2B08:00", {"auditor"}),

@@ -1,0 +1,43 @@
+"""What a report is made of, gathered in one read: the period's figures and its overdue cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..calendar import SHANGHAI
+from ..models import HotlineCase
+from ..service import Hotline
+from .figures import Figures, count_figures, overdue_cases
+from .period import Period, period_between
+
+OVERDUE_LISTED = 200  # a readable report lists the longest-overdue cases; the count covers them all
+
+
+@dataclass(frozen=True)
+class Report:
+    figures: Figures
+    overdue: list[HotlineCase]
+
+
+def today(hotline: Hotline) -> date:
+    """The Shanghai calendar day by the engine clock."""
+    return hotline.engine.now().astimezone(SHANGHAI).date()
+
+
+def period_for(hotline: Hotline, from_: date | datetime | None, to: date | datetime | None) -> Period:
+    """The period for the bounds people gave, defaults counted from today (``PeriodError`` if empty)."""
+    return period_between(from_, to, today(hotline))
+
+
+def summarize(hotline: Hotline, period: Period) -> Figures:
+    """The period's figures, counted in the database."""
+    with hotline.engine.session() as session:
+        return count_figures(session, period, hotline.calendar, hotline.directory, hotline.engine.now())
+
+
+def gather(hotline: Hotline, period: Period, overdue_listed: int = OVERDUE_LISTED) -> Report:
+    """The figures and the longest-overdue cases, read in one session."""
+    with hotline.engine.session() as session:
+        figures = count_figures(session, period, hotline.calendar, hotline.directory, hotline.engine.now())
+        return Report(figures, overdue_cases(session, period, overdue_listed))
