@@ -8,6 +8,7 @@ from functools import wraps
 from flask import current_app, g, request
 
 from processes.access import STAFF
+from processes.service import Hotline
 from processes.users import User
 
 from .errors import problem
@@ -22,7 +23,7 @@ def authenticate():
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    user = current_app.extensions["hotline"].users.authenticate(token.strip()) if scheme == "Bearer" else None
+    user = hotline().users.authenticate(token.strip()) if scheme == "Bearer" else None
     if user is None:
         response = problem(401, text("缺少或无效的令牌", "missing, unknown or revoked token"))
         response.headers["WWW-Authenticate"] = 'Bearer realm="hotline"'
@@ -33,6 +34,11 @@ def authenticate():
 
 def current_user() -> User:
     return g.user
+
+
+def hotline() -> Hotline:
+    """The hotline this app serves."""
+    return current_app.extensions["hotline"]
 
 
 def roles(*allowed: str) -> Callable:

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from processes import queries
-from processes.service import Hotline
 
-from .auth import all_staff, current_user, roles
-from .i18n import localize_case
+from .auth import all_staff, current_user, hotline, roles
+from .i18n import localize_case, localize_page
 from .schemas import CaseIn, CaseOut, CasePage, CaseQuery, RepeatCallIn, SupplementIn, WithdrawIn
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases: intake, lists, outside events")
 
-
-def hotline() -> Hotline:
-    return current_app.extensions["hotline"]
 
 
 @blp.route("")
@@ -31,7 +26,7 @@ class Cases(MethodView):
         filters = queries.CaseFilters(registered_from=query.pop("from_", None),
                                       registered_to=query.pop("to", None), **query)
         found = queries.list_cases(hotline(), current_user(), filters, page, per_page)
-        return {**vars(found), "items": [localize_case(case) for case in found.items]}
+        return localize_page(found, localize_case)
 
     @roles("operator")
     @blp.arguments(CaseIn)

@@ -6,13 +6,13 @@ import csv
 import io
 import json
 
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from processes import history
 
-from .auth import current_user, roles
+from .auth import current_user, hotline, roles
 from .i18n import language, pick
 
 blp = Blueprint("history", __name__, url_prefix="/api/v1/cases", description="Audit: history, replay, verify")
@@ -71,9 +71,6 @@ class VerifyOut(Schema):
     first_bad_event = fields.Integer(allow_none=True)
     reason = fields.String(allow_none=True)
 
-
-def hotline():
-    return current_app.extensions["hotline"]
 
 
 def readable(event: dict) -> dict:

@@ -38,3 +38,8 @@ def localize_task(task: dict) -> dict:
 
 def localize_case(case: dict) -> dict:
     return {**case, "open_tasks": [localize_task(t) for t in case["open_tasks"]]}
+
+
+def localize_page(found, localize) -> dict:
+    """A page of results (``total``, ``page``, ``per_page``, ``items``) with each item localized."""
+    return {**vars(found), "items": [localize(item) for item in found.items]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -10,9 +10,8 @@ from processes.reports.exports import XLSX_MIMETYPE, to_csv, to_xlsx
 from processes.reports.period import PeriodError, parse_bound
 from processes.reports.report import period_for, summarize
 from processes.reports.tables import summary_document, tables
-from processes.service import Hotline
 
-from .auth import roles
+from .auth import hotline, roles
 from .errors import problem
 from .i18n import language, text
 
@@ -92,9 +91,6 @@ class ReportSummaryOut(Schema):
     by_status = fields.List(fields.Nested(ReportCountOut))
     by_department = fields.List(fields.Nested(ReportDepartmentOut))
 
-
-def hotline() -> Hotline:
-    return current_app.extensions["hotline"]
 
 
 @blp.route("/summary", methods=["GET"])

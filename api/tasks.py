@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from processes import queries
 
-from .auth import all_staff, current_user
-from .i18n import localize_case, localize_task
+from .auth import all_staff, current_user, hotline
+from .i18n import localize_case, localize_page, localize_task
 from .schemas import CaseOut, FormData, TaskDetailOut, TaskPage, TaskQuery
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Tasks: the work of each role")
 
-
-def hotline():
-    return current_app.extensions["hotline"]
 
 
 @blp.route("")
@@ -31,7 +27,7 @@ class Tasks(MethodView):
         if query.get("assignee") == "me":
             query["assignee"] = current_user().name
         found = queries.list_tasks(hotline(), current_user(), queries.TaskFilters(**query), page, per_page)
-        return {**vars(found), "items": [localize_task(task) for task in found.items]}
+        return localize_page(found, localize_task)
 
 
 @blp.route("/<string:task_id>")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.bulk import MAX_VERSION
 from processes import versions
 
-from .auth import current_user, roles
+from .auth import current_user, hotline, roles
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v1/processes",
                 description="Process versions compared, and running cases moved between them")
@@ -77,9 +76,6 @@ class MigrationOut(Schema):
     already = fields.List(fields.String(), metadata={"description": "open cases already on the target version"})
     refused = fields.List(fields.Nested(RefusedOut), metadata={"description": "cases that cannot move, and why"})
 
-
-def hotline():
-    return current_app.extensions["hotline"]
 
 
 @blp.route(f"/<string:process_id>/versions/<int({BOUNDS}):version>/diff/<int({BOUNDS}):other>", methods=["GET"])

@@ -146,8 +146,7 @@ class Sandbox:
     # -- running ---------------------------------------------------------------------------------
     def evaluate(self, expression: str, names: Mapping[str, Any]) -> Any:
         """Evaluate one expression over ``names`` (the case data)."""
-        tree = self._compile(expression, False)
-        return plain(self._evaluator(names).eval(expression, previously_parsed=tree.body))
+        return plain(_value(self._evaluator(names), self._compile(expression, False).body))
 
     def execute(self, script: str, data: dict[str, Any], extra: Mapping[str, Any] | None = None) -> None:
         """Run a script's statements, writing assigned names into ``data``."""
@@ -176,14 +175,14 @@ class Sandbox:
                 name = stmt.target.id
                 self._assign(evaluator, data, [name], ast.BinOp(ast.Name(name, ast.Load()), stmt.op, stmt.value))
             elif isinstance(stmt, ast.If):
-                branch = stmt.body if evaluator.eval("", previously_parsed=stmt.test) else stmt.orelse
+                branch = stmt.body if _value(evaluator, stmt.test) else stmt.orelse
                 self._run(branch, evaluator, data)
             elif isinstance(stmt, ast.Expr):
-                evaluator.eval("", previously_parsed=stmt.value)
+                _value(evaluator, stmt.value)
 
     @staticmethod
     def _assign(evaluator: simpleeval.SimpleEval, data: dict, names: list[str], node: ast.expr) -> None:
-        value = plain(evaluator.eval("", previously_parsed=node))
+        value = plain(_value(evaluator, node))
         for name in names:
             data[name] = evaluator.names[name] = value
 
@@ -196,6 +195,11 @@ class Sandbox:
         for comprehension in (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
             evaluator.nodes.pop(comprehension, None)
         return evaluator
+
+
+def _value(evaluator: simpleeval.SimpleEval, node: ast.AST) -> Any:
+    """What simpleeval's whitelist evaluator makes of an already checked node (its ``eval`` method, not Python's)."""
+    return evaluator.eval("", previously_parsed=node)
 
 
 def _check_targets(node: ast.Assign | ast.AugAssign) -> list[str]:
