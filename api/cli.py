@@ -85,29 +85,38 @@ def deploy(obj: dict, paths: tuple[str, ...], actor: str) -> None:
               help="Run on a simulated clock starting at this moment (training and demos).")
 @click.option("--no-scheduler", is_flag=True, help="Do not fire timers in this process.")
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (more than one runs gunicorn; use about one per core).")
 @click.pass_obj
-def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: bool, threads: int) -> None:
-    """Run the API (waitress, a production WSGI server) with the timer scheduler."""
-    from waitress import serve as waitress_serve
+def serve(obj: dict, host: str, port: int, simulated: str | None, no_scheduler: bool, threads: int,
+          workers: int) -> None:
+    """Run the API on a production WSGI server (waitress, or gunicorn workers) with the timer scheduler."""
+    from .serving import serve_processes, serve_threads
 
+    if simulated and workers > 1:
+        raise click.UsageError("a simulated clock lives in one process: use --workers 1 with --simulated-clock")
+    clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
+    upgrade(connect(obj["database_url"]))
+    click.echo(f"Hotline API on http://{host}:{port}/api/v1 — docs at /api/v1/docs, health at /api/v1/health\n"
+               "Get a token: .venv/bin/hotline users add NAME --role ROLE [--department CODE]  (last line printed)")
+    if workers > 1:
+        serve_processes(lambda: _app(obj, clock, no_scheduler), host, port, workers, threads)
+    else:
+        serve_threads(_app(obj, clock, no_scheduler), host, port, threads)
+
+
+def _app(obj: dict, clock, no_scheduler: bool):
+    """The API app over the configured database, with its schedulers unless told not to."""
     from processes.reports.runs import reports_folder
 
     from .app import create_app
     from .scheduler import add_report_jobs, start_scheduler
 
-    clock = SimulatedClock(_aware(simulated), running=True) if simulated else None
-    hotline = _hotline(obj, clock)
+    hotline = Hotline.open(obj["database_url"], clock)
     scheduler = None if no_scheduler else start_scheduler(hotline.engine)
     if scheduler:
         add_report_jobs(scheduler, hotline, reports_folder())
-    app = create_app(hotline, scheduler_running=lambda: bool(scheduler and scheduler.running))
-    click.echo(f"Hotline API on http://{host}:{port}/api/v1 — docs at /api/v1/docs, health at /api/v1/health\n"
-               "Get a token: .venv/bin/hotline users add NAME --role ROLE [--department CODE]  (last line printed)")
-    try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="hotline")
-    finally:
-        if scheduler:
-            scheduler.shutdown(wait=False)
+    return create_app(hotline, scheduler_running=lambda: bool(scheduler and scheduler.running))
 
 
 @main.command()

@@ -1,6 +1,7 @@
 """Full hotline case lifecycles per second through the HTTP API, with several concurrent clients.
 
-Starts `hotline serve` (waitress) on a fresh database, then N client threads each run lifecycles the way
+Starts `hotline serve` (``--workers``: gunicorn processes, default 2; 1 runs waitress) on a fresh
+database, then N client threads each run lifecycles the way
 staff do: register a call, triage it, the department handles it, review, callback — 5 POSTs and 4 task
 look-ups per case. Prints lifecycles/s and requests/s; the one-line summary is last.
 """
@@ -56,9 +57,10 @@ class Client:
             raise RuntimeError(f"{number} ended {case['status']}")
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "--database-url", url,
-                                "serve", "--port", str(port), "--threads", "16", "--no-scheduler"],
+                                "serve", "--port", str(port), "--threads", "8", "--workers", str(workers),
+                                "--no-scheduler"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(150):
         try:
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("--reset", action="store_true", help="DROP SCHEMA public CASCADE first (PostgreSQL)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--lifecycles", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (default 2: one per core)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -94,7 +97,7 @@ def main() -> None:
         probe.close()
         url = args.database_url or f"sqlite:///{tmp}/http.db"
         client = Client(port, prepare(url, args.reset))
-        server = serve(url, port)
+        server = serve(url, port, args.workers)
         try:
             with ThreadPoolExecutor(args.clients) as pool:
                 list(pool.map(client.lifecycle, range(args.clients)))  # warm-up
@@ -105,7 +108,8 @@ def main() -> None:
             server.terminate()
             server.wait()
     kind = connect(url).dialect.name
-    print(f"{args.lifecycles} lifecycles, {client.requests} requests, {args.clients} clients, {seconds:.1f} s")
+    print(f"{args.lifecycles} lifecycles, {client.requests} requests, {args.clients} clients, "
+          f"{args.workers} server process(es), {seconds:.1f} s")
     print(f"http_throughput ({kind}): {args.lifecycles / seconds:.1f} lifecycles/s, "
           f"{client.requests / seconds:.0f} requests/s (target >= {TARGET} lifecycles/s on PostgreSQL)")
 

@@ -67,3 +67,36 @@ def test_a_broken_holiday_schedule_is_refused(run, tmp_path, content):
     result = run("calendar", "load", str(schedule))
     assert result.exit_code == 1
     assert "not loaded" in result.output
+
+
+def test_serve_refuses_a_simulated_clock_across_several_worker_processes(run):
+    result = run("serve", "--workers", "2", "--simulated-clock", "2026-11-30T09:00:00+08:00")
+    assert result.exit_code == 2
+    assert "--workers 1" in result.output
+
+
+def test_serve_with_worker_processes_answers(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "--database-url",
+                               f"sqlite:///{tmp_path / 'workers.db'}", "serve", "--workers", "2", "--port", str(port),
+                               "--no-scheduler"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1) as response:
+                    assert json.loads(response.read())["database"] == "ok"
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("gunicorn workers did not answer")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
