@@ -10,78 +10,49 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, clock, deployment, effects, ids, migration
 from .bundle import Problem, read_bundle
+from .case import (
+    CANCELLED,
+    COMPLETED,
+    INCIDENT,
+    RUNNING,
+    Case,
+    Hooks,
+    Step,
+    case_data,
+    check_holder,
+    ready_user_tasks,
+    take_lock,
+)
 from .deployment import LoadedVersion
 from .errors import Conflict, NotFound, StepFailed
-from .extensions import Extensions, TimerProperty
+from .extensions import Extensions
+from .firing import TimerCommands
 from .forms import check_form
+from .incidents import IncidentCommands
 from .models import AuditEvent, Instance, OpenTask, ProcessVersion
 from .sandbox import Sandbox, SandboxError
 from .scripting import SandboxScriptEngine, ServiceHandler
 from .serializer import FORMAT, StateSerializer
 from .store import WRITE, session_factory
-from .timers import next_due, waiting_timers
+from .timers import next_due
 from .validation import validate
 
 log = logging.getLogger("hotline.engine")
-RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
-SYSTEM_TIMER, SYSTEM_ENGINE = "system:timer", "system:engine"
 
 
-
-@dataclass(frozen=True)
-class Hooks:
-    """Where a domain plugs into commands without the engine knowing the domain."""
-
-    on_saved: Callable[[Session, Instance, BpmnWorkflow, list[AuditEvent]], None] | None = None
-    """Called inside each command's transaction after the case is advanced (e.g. to keep a case table)."""
-    task_group: Callable[[Any], str | None] | None = None
-    """The candidate group of a ready user task (e.g. the department it is for), stored on the open task."""
-    form: Callable[[dict], dict] | None = None
-    """Adjusts a form before it is used to check data (e.g. fills an enum from a directory)."""
-    timer_properties: Mapping[str, TimerProperty] = field(default_factory=dict)
-    """Timer extension properties a modeler may set, by name, and the timer expression each value stands for."""
-
-
-@dataclass
-class Step:
-    """What a command did to a case, to be recorded as audit events."""
-
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-    def record(self, type_: str, data: dict | None = None, task=None) -> Step:
-        self.events.append({"type_": type_, "data": data or {}, "task_id": str(task.id) if task else None,
-                            "task_name": (task.task_spec.bpmn_id or task.task_spec.name) if task else None})
-        return self
-
-
-@dataclass
-class Case:
-    """A case loaded inside a unit of work."""
-
-    session: Session
-    instance: Instance
-    version: LoadedVersion
-    workflow: BpmnWorkflow
-    open_before: set[str] = field(default_factory=set)
-
-
-class Engine:
+class Engine(TimerCommands, IncidentCommands):
     """The workflow runtime over one database, one clock and the domain's whitelisted functions."""
 
     def __init__(self, db: Database, clock_: clock.Clock | None = None,
@@ -139,7 +110,7 @@ class Engine:
         """Complete a ready user task with the submitted data (checked against its form)."""
         with self._unit() as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
-            _check_holder(session, task_id, actor)
+            check_holder(session, task_id, actor)
             task = effects.ready_task(case.workflow, task_id)
             check_form(self.form(case.version, task.task_spec.bpmn_id), data)
             step = Step().record("task_completed", data, task)
@@ -154,7 +125,7 @@ class Engine:
             raise ValueError(f"only {' and '.join(effects.THROWABLE)} can be raised from a task")
         with self._unit() as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
-            _check_holder(session, task_id, actor)
+            check_holder(session, task_id, actor)
             task = effects.ready_task(case.workflow, task_id)
             step = Step().record(f"{kind}_thrown", effects.thrown(code, message), task)
             self._run(lambda: effects.throw(case.workflow, task_id, kind, code, message))
@@ -181,44 +152,6 @@ class Engine:
             case = self._load(session, instance_id, running=True)
             effects.cancel(case.workflow)
             self._save(case, Step().record("case_cancelled", {"reason": reason}), actor, CANCELLED)
-
-    def fire_due(self, limit: int = 500) -> list[int]:
-        """Fire every timer whose moment has passed, earliest first, each case in its own transaction.
-
-        A timer fires once its moment is past (strictly, as SpiffWorkflow compares), so the firing command
-        runs, and is recorded, at the very moment the scheduler looked.
-        """
-        now = self.now()
-        with self.session() as session:
-            due = session.scalars(select(Instance.id).where(Instance.status == RUNNING, Instance.next_due_at < now)
-                                  .order_by(Instance.next_due_at).limit(limit)).all()
-        return [case for case in due if self._fire(case, now)]
-
-    def retry(self, instance_id: int, actor: str) -> None:
-        """Put a case set aside as an incident back to work (after the diagram or data was fixed)."""
-        with self._unit() as session:
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound(f"no case {instance_id}")
-            if instance.status != INCIDENT:
-                raise Conflict(f"the case is {instance.status}, not an incident")
-            instance.status, instance.error, instance.error_task = RUNNING, None, None
-            _take_lock(instance, self.now())
-            audit.append(session, instance, self.now(), actor, "incident_retried")
-
-    def incidents(self) -> list[Instance]:
-        """Cases set aside because a step failed, oldest first."""
-        with self.session() as session:
-            return list(session.scalars(select(Instance).where(Instance.status == INCIDENT)
-                                        .order_by(Instance.updated_at)))
-
-    def fire_all_due(self) -> list[int]:
-        """Fire due timers in batches until none is left due (the simulated clock's jump needs all of them)."""
-        fired, batch = [], self.fire_due()
-        while batch:
-            fired += batch
-            batch = self.fire_due()
-        return fired
 
     def migration_obstacles(self, instance_id: int, version: int) -> list[str]:
         """Why the case cannot move to ``version`` of its process (empty when it can)."""
@@ -300,30 +233,6 @@ class Engine:
         workflow.script_engine = self.script_engine
         return Case(session, instance, version, workflow, set(ready_user_tasks(workflow)))
 
-    def _announce(self, due: datetime | None) -> None:
-        """Tell the schedulers in this process that a command armed a timer."""
-        for listener in self.due_listeners:
-            listener(due)
-
-    def earliest_due(self) -> datetime | None:
-        """The next moment a timer of a running case falls due."""
-        with self.session() as session:
-            return session.scalar(select(func.min(Instance.next_due_at)).where(Instance.status == RUNNING))
-
-    def _raise_incident(self, instance_id: int, failed: StepFailed) -> None:
-        """Record the failure on the case and keep it out of the timer sweep until someone retries it."""
-        try:
-            with self._unit() as session:
-                instance = session.get(Instance, instance_id)
-                if instance is None or instance.status != RUNNING:
-                    return
-                instance.status, instance.error, instance.error_task = INCIDENT, str(failed), failed.task
-                _take_lock(instance, self.now())
-                audit.append(session, instance, self.now(), SYSTEM_ENGINE, "incident_raised",
-                             {"error": str(failed), "task": failed.task})
-        except Conflict:
-            log.warning("case %s changed while its incident was being recorded", instance_id)
-
     def _advance(self, case: Case, step: Step, actor: str) -> None:
         self._run(case.workflow.do_engine_steps)
         waiting = INCIDENT if case.instance.status == INCIDENT else RUNNING  # a migration keeps it set aside
@@ -347,7 +256,7 @@ class Engine:
             instance.next_due_at = next_due(case.workflow) if status in (RUNNING, INCIDENT) else None
             case.session.info["due"] = instance.next_due_at
             instance.ended_at = now if status in (COMPLETED, CANCELLED) else None
-            _take_lock(instance, now)
+            take_lock(instance, now)
             self._sync_open_tasks(case, now)
             events = [audit.append(case.session, instance, now, actor, **event) for event in step.events]
         case.session.flush()
@@ -394,7 +303,7 @@ class Engine:
             if assignee is None and holder is None:
                 return
             row.assignee = assignee
-            _take_lock(instance, self.now())
+            take_lock(instance, self.now())
             audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
 
     def _deliver(self, instance_id: int, kind: str, name: str, payload: dict, actor: str) -> None:
@@ -404,58 +313,9 @@ class Engine:
             step = Step().record(f"{kind}_received", {"name": name, "payload": payload})
             self._advance(case, step, actor)
 
-    def _fire(self, instance_id: int, now: datetime) -> bool:
-        """Fire one case's due timers; False when another worker had it or it is no longer due."""
-        try:
-            with self._unit(now) as session:
-                claimed = session.scalar(select(Instance.id).where(
-                    Instance.id == instance_id, Instance.status == RUNNING, Instance.next_due_at < now)
-                    .with_for_update(skip_locked=True))
-                if claimed is None:
-                    return False
-                case = self._load(session, instance_id)
-                due = [{"timer": t.task_name, "due": t.due.isoformat()} for t in waiting_timers(case.workflow)
-                       if t.due < now]
-                effects.fire_timers(case.workflow)
-                self._advance(case, Step().record("timer_fired", {"timers": due}), SYSTEM_TIMER)
-                return True
-        except Conflict:
-            return False
-        except StepFailed as failed:  # one broken case must not stop the others' timers
-            log.warning("timer of case %s could not fire: %s", instance_id, failed)
-            return False
-
     def _version(self, session: Session, process_id: str, version: int) -> LoadedVersion:
         found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
                                                                ProcessVersion.version == version))
         if found is None:
             raise NotFound(f"process '{process_id}' has no version {version}")
         return self.versions.get(session, found)
-
-
-def _check_holder(session: Session, task_id: str, actor: str) -> None:
-    """Only the holder of a claimed task (or anyone, when nobody holds it) may act on it."""
-    holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
-    if holder not in (None, actor):
-        raise Conflict(f"the task is held by {holder}")
-
-
-def _take_lock(instance: Instance, now: datetime) -> None:
-    """Always write the case row, so its optimistic lock is checked and bumped even if nothing else changed."""
-    instance.updated_at = now
-    flag_modified(instance, "updated_at")
-
-
-def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The user tasks a person can work on now, by task id (what the open-task table mirrors)."""
-    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-
-
-def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """The case's current data: what its live tasks carry (or, once ended, what it ended with)."""
-    live = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
-    carriers = live or ([workflow.last_task] if workflow.last_task is not None else [])
-    merged = dict(workflow.data)
-    for task in carriers:
-        merged.update(task.data)
-    return merged

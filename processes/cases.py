@@ -14,8 +14,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engine.case import CANCELLED, case_data, ready_user_tasks
 from engine.models import AuditEvent, Instance
-from engine.runtime import CANCELLED, case_data, ready_user_tasks
 
 from .calendar import SHANGHAI, WorkingCalendar
 from .models import HotlineCase

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.case import case_data, ready_user_tasks
 from engine.errors import NotFound
 from engine.models import AuditEvent, Instance
 from engine.replay import Replayer, Verdict
-from engine.runtime import case_data, ready_user_tasks
 from engine.timers import next_due
 
 from .access import role_of_lane, visible_cases

@@ -14,9 +14,9 @@ from uuid import UUID
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from engine.case import case_data
 from engine.errors import Conflict, NotFound
 from engine.models import AuditEvent, Instance, OpenTask, ProcessVersion
-from engine.runtime import case_data
 
 from .access import can_work, names_department, role_of_lane, visible_cases, visible_tasks
 from .masking import caller_for, data_for

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine as Database
 
-from engine.runtime import Hooks
+from engine.case import Hooks
 from engine.store import upgrade as upgrade_engine
 
 from .calendar import WorkingCalendar

@@ -1,0 +1,147 @@
+"""Administrators' and auditors' commands: users, the calendar, audit verification, reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from processes.users import ROLES
+
+from .cli_support import hotline_for
+
+
+@click.group()
+def calendar() -> None:
+    """The working-day calendar."""
+
+
+@calendar.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def calendar_load(obj: dict, path: str) -> None:
+    """Load a year's official holiday schedule (JSON: year, holidays, workdays); it overrides the estimate."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        year = hotline_for(obj).load_schedule(document)
+    except (ValueError, KeyError, TypeError) as err:
+        raise click.ClickException(f"not loaded: {err}") from None
+    click.echo(f"official schedule for {year} loaded; deadlines in {year} are no longer provisional")
+
+
+@click.group()
+def users() -> None:
+    """API users and their tokens."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="One of: " + ", ".join(ROLES) + ".")
+@click.option("--department", default=None, help="Department code (required for, and only for, role department).")
+@click.pass_obj
+def users_add(obj: dict, name: str, role: str, department: str | None) -> None:
+    """Add a user and print their API token as the last line (shown once: only its hash is stored)."""
+    try:
+        token = hotline_for(obj).users.add(name, role, department)
+    except ValueError as err:
+        raise click.ClickException(f"not added: {err}") from None
+    where = f" of {department}" if department else ""
+    click.echo(f"added {role}{where} {name!r}; their token, shown only this once:")
+    click.echo(token)
+
+
+@users.command("list")
+@click.pass_obj
+def users_list(obj: dict) -> None:
+    """List users (names, roles, departments, state); tokens are never shown."""
+    rows = [[u["name"], u["role"], u["department"] or "-", "active" if u["active"] else "revoked",
+             u["created_at"].isoformat(timespec="seconds")] for u in hotline_for(obj).users.list()]
+    if not rows:
+        click.echo("no users yet (add one: hotline users add NAME --role ROLE)")
+        return
+    table = [["NAME", "ROLE", "DEPARTMENT", "STATE", "CREATED"], *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@users.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def users_revoke(obj: dict, name: str) -> None:
+    """Disable a user's token at once (the name may be added again later, with a new token)."""
+    try:
+        hotline_for(obj).users.revoke(name)
+    except LookupError as err:
+        raise click.ClickException(f"not revoked: {err.args[0]}") from None
+    click.echo(f"revoked {name!r}; their token no longer works")
+
+@click.group()
+def audit() -> None:
+    """Auditors' checks of the case histories."""
+
+
+@audit.command("verify")
+@click.argument("number", required=False)
+@click.option("--all", "every", is_flag=True, help="Verify every case.")
+@click.pass_obj
+def audit_verify(obj: dict, number: str | None, every: bool) -> None:
+    """Check each case's hash chain and that replaying its history gives exactly the stored case."""
+    from processes import history
+    from processes.users import User
+
+    if bool(number) == every:
+        raise click.UsageError("give a case NUMBER or --all")
+    hotline = hotline_for(obj)
+    if number:
+        results = [(number, history.verify(hotline, User("cli", "auditor"), number))]
+    else:
+        results = history.verify_all(hotline, progress=_progress)
+    failed = checked = 0
+    for case, verdict in results:
+        checked += 1
+        if not (verdict.chain_ok and verdict.replay_matches):
+            failed += 1
+            click.echo(f"{case}: FAILED at event {verdict.first_bad_event}: {verdict.reason}")
+        elif number:
+            click.echo(f"{case}: ok ({verdict.events} events, chain intact, replay matches)")
+    if every:
+        click.echo(f"verified {checked} case(s): {checked - failed} ok, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def _progress(done: int, total: int) -> None:
+    """Progress on long runs: every 100 cases and at the end (on stderr, so output stays a report)."""
+    if done % 100 == 0 or done == total:
+        click.echo(f"  {done}/{total} cases verified", err=True)
+
+
+@click.command()
+@click.option("--from", "from_", metavar="DATE", help="First day (YYYY-MM-DD, Shanghai); default: the 1st.")
+@click.option("--to", metavar="DATE", help="Last day, inclusive (YYYY-MM-DD, Shanghai); default: today.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="The file to write: .html (charts inline), .pdf, .xlsx, .csv or .json.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.pass_obj
+def report(obj: dict, from_: str | None, to: str | None, out: str, lang: str) -> None:
+    """Write a report for the county government: figures, tables and charts for a period."""
+    from processes.reports.output import SUFFIXES, write_report
+    from processes.reports.pdf import MissingFont
+    from processes.reports.period import PeriodError, parse_bound
+    from processes.reports.report import period_for
+
+    path = Path(out)
+    if path.suffix.lower() not in SUFFIXES:
+        raise click.BadParameter(f"the file must end in one of {', '.join(SUFFIXES)}", param_hint="--out")
+    hotline = hotline_for(obj)
+    try:
+        period = period_for(hotline, from_ and parse_bound(from_, "from"), to and parse_bound(to, "to"))
+    except PeriodError as err:
+        raise click.BadParameter(str(err), param_hint=f"--{err.field}") from None
+    try:
+        figures = write_report(hotline, period, lang, path)
+    except MissingFont as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"wrote {path} ({period.label()}: {figures.registered} case(s))")

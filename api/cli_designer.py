@@ -1,0 +1,99 @@
+"""Designers' commands: validate, deploy, diff and migrate diagrams."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from engine.bundle import read_paths
+from engine.deployment import DeploymentRefused
+
+from .cli_support import hotline_for
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def validate(obj: dict, paths: tuple[str, ...], fmt: str) -> None:
+    """Check diagrams and forms without deploying; exit status 1 when there are errors."""
+    problems = hotline_for(obj).engine.validate(read_paths(list(paths)))
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "json":
+        click.echo(json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    sys.exit(1 if errors else 0)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--actor", default="designer", show_default=True, help="Who deploys (recorded on the version).")
+@click.pass_obj
+def deploy(obj: dict, paths: tuple[str, ...], actor: str) -> None:
+    """Validate and deploy diagrams and forms as a new version (identical files keep their version)."""
+    engine = hotline_for(obj).engine
+    try:
+        deployed = engine.deploy(read_paths(list(paths)), actor)
+    except DeploymentRefused as refused:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"not deployed: {len(refused.problems)} problem(s)") from None
+    state = "deployed" if deployed.created else "already deployed as"
+    click.echo(f"{deployed.process_id}: {state} version {deployed.version} ({len(deployed.files)} files)")
+
+
+@click.command()
+@click.argument("process_id", metavar="PROCESS")
+@click.argument("old", metavar="V1", type=int)
+@click.argument("new", metavar="V2", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def diff(obj: dict, process_id: str, old: int, new: int, fmt: str) -> None:
+    """Show what changed from version V1 to V2 of a process, and which open cases of V1 could move to V2."""
+    from processes import versions
+
+    report = _versions_call(lambda: versions.compare(hotline_for(obj), process_id, old, new))
+    _echo_report(report, versions.comparison_lines, fmt)
+
+
+@click.command()
+@click.argument("process_id", metavar="PROCESS")
+@click.option("--from", "old", type=int, required=True, metavar="V1", help="The version the cases are on.")
+@click.option("--to", "new", type=int, required=True, metavar="V2", help="The version to move them to.")
+@click.option("--dry-run", is_flag=True, help="Only say which cases would move; change nothing.")
+@click.option("--actor", default="admin", show_default=True, help="Who moves the cases (recorded in each history).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def migrate(obj: dict, process_id: str, old: int, new: int, dry_run: bool, actor: str, fmt: str) -> None:
+    """Move every open case of V1 that can move to V2, each in its own transaction; safe to run again.
+
+    Exit status 1 when some cases cannot move (they are listed with the reasons).
+    """
+    from processes import versions
+
+    report = _versions_call(lambda: versions.migrate(hotline_for(obj), process_id, old, new, actor, dry_run))
+    _echo_report(report, versions.migration_lines, fmt)
+    sys.exit(1 if report["refused"] else 0)
+
+
+def _versions_call(call):
+    """Run a version command; an unknown process or version, or the same version twice, is a usage error."""
+    from engine.errors import NotFound
+
+    try:
+        return call()
+    except (NotFound, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _echo_report(report: dict, lines, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(lines(report)))

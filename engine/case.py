@@ -1,0 +1,88 @@
+"""A case as commands see it: statuses, domain hooks, what a command records, and readings of its workflow."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from .deployment import LoadedVersion
+from .errors import Conflict
+from .extensions import TimerProperty
+from .models import AuditEvent, Instance, OpenTask
+
+RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
+SYSTEM_TIMER, SYSTEM_ENGINE = "system:timer", "system:engine"
+
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """Where a domain plugs into commands without the engine knowing the domain."""
+
+    on_saved: Callable[[Session, Instance, BpmnWorkflow, list[AuditEvent]], None] | None = None
+    """Called inside each command's transaction after the case is advanced (e.g. to keep a case table)."""
+    task_group: Callable[[Any], str | None] | None = None
+    """The candidate group of a ready user task (e.g. the department it is for), stored on the open task."""
+    form: Callable[[dict], dict] | None = None
+    """Adjusts a form before it is used to check data (e.g. fills an enum from a directory)."""
+    timer_properties: Mapping[str, TimerProperty] = field(default_factory=dict)
+    """Timer extension properties a modeler may set, by name, and the timer expression each value stands for."""
+
+
+@dataclass
+class Step:
+    """What a command did to a case, to be recorded as audit events."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, type_: str, data: dict | None = None, task=None) -> Step:
+        self.events.append({"type_": type_, "data": data or {}, "task_id": str(task.id) if task else None,
+                            "task_name": (task.task_spec.bpmn_id or task.task_spec.name) if task else None})
+        return self
+
+
+@dataclass
+class Case:
+    """A case loaded inside a unit of work."""
+
+    session: Session
+    instance: Instance
+    version: LoadedVersion
+    workflow: BpmnWorkflow
+    open_before: set[str] = field(default_factory=set)
+
+
+def check_holder(session: Session, task_id: str, actor: str) -> None:
+    """Only the holder of a claimed task (or anyone, when nobody holds it) may act on it."""
+    holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
+    if holder not in (None, actor):
+        raise Conflict(f"the task is held by {holder}")
+
+
+def take_lock(instance: Instance, now: datetime) -> None:
+    """Always write the case row, so its optimistic lock is checked and bumped even if nothing else changed."""
+    instance.updated_at = now
+    flag_modified(instance, "updated_at")
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The user tasks a person can work on now, by task id (what the open-task table mirrors)."""
+    return {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case's current data: what its live tasks carry (or, once ended, what it ended with)."""
+    live = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+    carriers = live or ([workflow.last_task] if workflow.last_task is not None else [])
+    merged = dict(workflow.data)
+    for task in carriers:
+        merged.update(task.data)
+    return merged
