@@ -14,7 +14,6 @@ from .schemas import CaseIn, CaseOut, CasePage, CaseQuery, RepeatCallIn, Supplem
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases: intake, lists, outside events")
 
 
-
 @blp.route("")
 class Cases(MethodView):
     @all_staff

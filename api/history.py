@@ -72,7 +72,6 @@ class VerifyOut(Schema):
     reason = fields.String(allow_none=True)
 
 
-
 def readable(event: dict) -> dict:
     zh, en = event["summary"] or ("", "")
     title = pick(event["task_title"]) if event["task_title"] else None

@@ -92,7 +92,6 @@ class ReportSummaryOut(Schema):
     by_department = fields.List(fields.Nested(ReportDepartmentOut))
 
 
-
 @blp.route("/summary", methods=["GET"])
 @roles("leader", "supervisor", "auditor")
 @blp.arguments(ReportSummaryQuery, location="query")

@@ -15,7 +15,6 @@ from .schemas import CaseOut, FormData, TaskDetailOut, TaskPage, TaskQuery
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Tasks: the work of each role")
 
 
-
 @blp.route("")
 class Tasks(MethodView):
     @all_staff

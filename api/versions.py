@@ -77,7 +77,6 @@ class MigrationOut(Schema):
     refused = fields.List(fields.Nested(RefusedOut), metadata={"description": "cases that cannot move, and why"})
 
 
-
 @blp.route(f"/<string:process_id>/versions/<int({BOUNDS}):version>/diff/<int({BOUNDS}):other>", methods=["GET"])
 @roles("designer", "auditor")
 @blp.response(200, DiffOut)
