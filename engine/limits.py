@@ -1,0 +1,32 @@
+"""Every bound a diagram, form or request must respect, in one place (the README lists them with their values).
+
+Designers are trusted to design, not to consume the machine: whatever a deployment carries, one step of
+one case stays small in memory and short in time, so no designer and no client can stop other cases.
+Each bound is checked at deploy where the value is written in the file, and at run time otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# -- values an expression, script or DMN cell may build ----------------------------------------------
+MAX_STRING_CHARS = 100_000  # a string (also what ``str()``, ``%`` and f-strings produce)
+MAX_COLLECTION_ITEMS = 10_000  # a list, tuple, set or dict
+MAX_INT_BITS = 4096  # an integer (about 1,200 decimal digits)
+MAX_EXPRESSION_CHARS = 4000
+MAX_SCRIPT_STATEMENTS = 200
+
+# -- time ------------------------------------------------------------------------------------------
+STEP_SECONDS = 2.0  # one command's run of the diagram (scripts, conditions, engine steps)
+
+# -- timers ----------------------------------------------------------------------------------------
+TIMER_HORIZON = timedelta(days=3660)  # a duration, or a date, at most about ten years ahead
+MIN_CYCLE_INTERVAL = timedelta(minutes=1)
+MAX_CYCLE_REPETITIONS = 1000  # and a cycle must give its count (``R5/P1D``, never ``R/P1D``)
+
+# -- multi-instance --------------------------------------------------------------------------------
+MAX_CARDINALITY = 100  # instances of one multi-instance activity
+
+# -- forms and request bodies ------------------------------------------------------------------------
+MAX_NESTING = 32  # depth of a form's JSON Schema and of a JSON body
+MAX_XML_DEPTH = 64  # depth of a BPMN or DMN element tree
