@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     ErrorEventDefinition,
     EscalationEventDefinition,
@@ -20,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from .errors import Conflict, InvalidData
@@ -57,7 +56,11 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None
 
 
 def deliver(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> None:
-    """Hand a message or signal to the case; ``Conflict`` when it waits for no such thing."""
+    """Hand a message or signal to the case; ``Conflict`` when it waits for no such thing.
+
+    SpiffWorkflow matches an event by the exact class of its definition, so the event is built from the classes
+    the parser gives diagrams (the spiff ones); a base-class signal would never be caught.
+    """
     definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
     try:
         workflow.send_event(BpmnEvent(definition, payload if kind == "message" else None))
