@@ -19,7 +19,7 @@ class IncidentCommands:
 
     def retry(self, instance_id: int, actor: str) -> None:
         """Put a case set aside as an incident back to work (after the diagram or data was fixed)."""
-        with self._unit() as session:
+        with self._unit(write=True) as session:
             instance = session.get(Instance, instance_id)
             if instance is None:
                 raise NotFound(f"no case {instance_id}")
@@ -38,7 +38,7 @@ class IncidentCommands:
     def _raise_incident(self, instance_id: int, failed: StepFailed) -> None:
         """Record the failure on the case and keep it out of the timer sweep until someone retries it."""
         try:
-            with self._unit() as session:
+            with self._unit(write=True) as session:
                 instance = session.get(Instance, instance_id)
                 if instance is None or instance.status != RUNNING:
                     return

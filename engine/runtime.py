@@ -8,19 +8,20 @@ raced another on the same case and lost gets ``Conflict``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, clock, deployment, effects, ids, migration
+from . import audit, budget, clock, deployment, effects, ids, migration
 from .bundle import Problem, read_bundle
 from .case import (
     CANCELLED,
@@ -36,20 +37,45 @@ from .case import (
     take_lock,
 )
 from .deployment import LoadedVersion
-from .errors import Conflict, NotFound, StepFailed
+from .errors import Conflict, EngineError, NotFound, StepFailed
 from .extensions import Extensions
 from .firing import TimerCommands
 from .forms import check_form
 from .incidents import IncidentCommands
 from .models import AuditEvent, Instance, OpenTask, ProcessVersion
-from .sandbox import Sandbox, SandboxError
+from .sandbox import Sandbox
 from .scripting import SandboxScriptEngine, ServiceHandler
 from .serializer import FORMAT, StateSerializer
-from .store import WRITE, session_factory
+from .store import WRITE, session_factory, writer
 from .timers import next_due
 from .validation import validate
 
 log = logging.getLogger("hotline.engine")
+
+
+class TimersDue(EngineError):
+    """A command found the case behind its own timers: they fire first, as they would have on time."""
+
+    def __init__(self, instance_id: int):
+        super().__init__(f"case {instance_id} has timers due")
+        self.instance_id = instance_id
+
+
+def catching_up(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command on a case only after the timers that fell due before it have fired (then run it again)."""
+
+    @functools.wraps(command)
+    def run(self: Engine, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(self, *args, **kwargs)
+        except TimersDue as due:
+            self.fire_case(due.instance_id)
+        try:
+            return command(self, *args, **kwargs)
+        except NotFound as gone:  # the task was open when the command came: one of the timers closed it
+            raise Conflict("the task is no longer open: a timer that fell due closed it") from gone
+
+    return run
 
 
 class Engine(TimerCommands, IncidentCommands):
@@ -61,6 +87,7 @@ class Engine(TimerCommands, IncidentCommands):
         clock.install_spiff_clock()
         ids.install_spiff_ids()
         self.db, self.session = db, session_factory(db)
+        self._write_session = session_factory(writer(db))
         self.clock = clock_ or clock.SystemClock()
         self.sandbox = Sandbox({"now": self.now, **(functions or {})})
         self.script_engine = SandboxScriptEngine(self.sandbox, services)
@@ -83,7 +110,7 @@ class Engine(TimerCommands, IncidentCommands):
         return validate(read_bundle(files), self.sandbox, self.extensions).problems
 
     def deploy(self, files: dict[str, bytes], actor: str = "system") -> deployment.Deployed:
-        with self._unit() as session:
+        with self._unit(write=True) as session:  # validation runs before the first statement takes the lock
             return deployment.deploy(session, read_bundle(files), self.sandbox, self.serializer, actor, self.now(),
                                      self.extensions)
 
@@ -97,15 +124,14 @@ class Engine(TimerCommands, IncidentCommands):
             version = self.versions.get(session, version_id)
             task_ids = ids.current().resume(ids.new_seed(), 0)
             workflow = effects.start(version.spec, version.subprocess_specs, self.script_engine, data)
-            now = self.now()
-            instance = Instance(version_id=version.id, started_at=now, state_format=FORMAT, audit_seq=0,
+            instance = Instance(version_id=version.id, started_at=self.now(), state_format=FORMAT, audit_seq=0,
                                 audit_hash=audit.GENESIS, id_seed=task_ids.seed, id_counter=0)
-            session.add(instance)
             step = Step().record("case_started", {"process_id": process_id, "version": version.version, "data": data,
                                                   "seed": task_ids.seed})
             self._advance(Case(session, instance, version, workflow), step, actor)
             return instance.id
 
+    @catching_up
     def complete_task(self, task_id: str, data: dict[str, Any], actor: str) -> int:
         """Complete a ready user task with the submitted data (checked against its form)."""
         with self._unit() as session:
@@ -114,10 +140,10 @@ class Engine(TimerCommands, IncidentCommands):
             task = effects.ready_task(case.workflow, task_id)
             check_form(self.form(case.version, task.task_spec.bpmn_id), data)
             step = Step().record("task_completed", data, task)
-            self._run(lambda: effects.complete(case.workflow, task_id, data))
-            self._advance(case, step, actor)
+            self._advance(case, step, actor, lambda: effects.complete(case.workflow, task_id, data))
             return case.instance.id
 
+    @catching_up
     def throw(self, task_id: str, kind: str, code: str, message: str | None, actor: str) -> int:
         """Raise a BPMN ``error`` or ``escalation`` from a ready user task (a department returning a case, asking
         for more time): a boundary event of the task must catch the code, and the case follows its path."""
@@ -128,8 +154,7 @@ class Engine(TimerCommands, IncidentCommands):
             check_holder(session, task_id, actor)
             task = effects.ready_task(case.workflow, task_id)
             step = Step().record(f"{kind}_thrown", effects.thrown(code, message), task)
-            self._run(lambda: effects.throw(case.workflow, task_id, kind, code, message))
-            self._advance(case, step, actor)
+            self._advance(case, step, actor, lambda: effects.throw(case.workflow, task_id, kind, code, message))
             return case.instance.id
 
     def claim(self, task_id: str, actor: str) -> None:
@@ -145,8 +170,10 @@ class Engine(TimerCommands, IncidentCommands):
         self._deliver(instance_id, "message", name, payload, actor)
 
     def send_signal(self, instance_id: int, name: str, actor: str) -> None:
+        """Deliver a BPMN signal to the case; a case not waiting for it is a conflict."""
         self._deliver(instance_id, "signal", name, {}, actor)
 
+    @catching_up
     def cancel(self, instance_id: int, reason: str, actor: str) -> None:
         with self._unit() as session:
             case = self._load(session, instance_id, running=True)
@@ -161,6 +188,7 @@ class Engine(TimerCommands, IncidentCommands):
             return migration.migration_obstacles(self.serializer.registry, case.workflow, target.spec,
                                                  target.subprocess_specs)
 
+    @catching_up
     def migrate(self, instance_id: int, version: int, actor: str) -> None:
         """Move a running case to another version of its process, or raise ``Conflict`` with the reasons."""
         with self._unit() as session:
@@ -174,7 +202,7 @@ class Engine(TimerCommands, IncidentCommands):
                 raise Conflict("; ".join(reasons))
             migration.migrate(registry, case.workflow, target.spec, target.subprocess_specs)
             step = Step().record("case_migrated", {"from_version": case.version.version, "to_version": version})
-            case.instance.version_id, case.version = target.id, target
+            case.version = target
             self._advance(case, step, actor)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -200,18 +228,24 @@ class Engine(TimerCommands, IncidentCommands):
 
     # -- the unit of work ------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _unit(self, moment: datetime | None = None) -> Iterator[Session]:
-        """One write transaction at one frozen moment, with the case's task-id sequence; a lost race is ``Conflict``.
+    def _unit(self, moment: datetime | None = None, write: bool = False) -> Iterator[Session]:
+        """One command at one frozen moment, with the case's task-id sequence; a lost race is ``Conflict``.
 
         Freezing the time and the ids makes every command a pure function of the state and the recorded
-        event, which is what lets ``replay`` rebuild a case exactly.
+        event, which is what lets ``replay`` rebuild a case exactly. The command reads, runs the diagram with
+        no transaction open, and only then writes (``_save``): on SQLite the write lock is taken as the
+        write begins, so a slow diagram never holds up other cases; the case row's ``lock_version`` turns a
+        rival's commit in between into ``Conflict``. A ``write`` unit (bookkeeping that runs no diagram) writes
+        from its first statement.
         """
         frozen = clock.Frozen(moment or self.now())
-        session = self.session()
+        session = self._write_session()
         try:
-            with session, session.begin(), clock.bound(frozen), ids.bound(ids.TaskIds()):
-                session.connection(execution_options={WRITE: True})
+            with session, clock.bound(frozen), ids.bound(ids.TaskIds()):
+                if not write:
+                    session.connection(execution_options={WRITE: False})  # reads first, without the write lock
                 yield session
+                session.commit()
             self._announce(session.info.get("due"))
         except (StaleDataError, IntegrityError) as err:
             raise Conflict("the case was changed by another command; reload and try again") from err
@@ -221,47 +255,78 @@ class Engine(TimerCommands, IncidentCommands):
             raise
 
     def _load(self, session: Session, instance_id: int, running: bool = False, or_incident: bool = False) -> Case:
+        """Read a case in a read transaction (no write lock); a command on a case behind its timers is refused
+        with ``TimersDue`` so they fire first."""
+        if not session.in_transaction():
+            session.connection(execution_options={WRITE: False})
         instance = session.get(Instance, instance_id)
         if instance is None:
             raise NotFound(f"no case {instance_id}")
         session.info["case"] = instance_id
         if running and instance.status not in ((RUNNING, INCIDENT) if or_incident else (RUNNING,)):
             raise Conflict(f"the case is {instance.status}")
+        if running and not session.info.get("firing") and _behind(instance, self.now()):
+            raise TimersDue(instance_id)
         version = self.versions.get(session, instance.version_id)
         ids.current().resume(instance.id_seed, instance.id_counter)
         workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
         workflow.script_engine = self.script_engine
         return Case(session, instance, version, workflow, set(ready_user_tasks(workflow)))
 
-    def _advance(self, case: Case, step: Step, actor: str) -> None:
-        self._run(case.workflow.do_engine_steps)
+    def _advance(self, case: Case, step: Step, actor: str, effect: Callable[[], Any] | None = None) -> None:
+        """Apply the command's effect and run the engine steps it leads to (within the step's time budget), then
+        save; nothing of a step that fails or overruns its budget is saved."""
+        if case.session.in_transaction():
+            case.session.commit()  # end the reads: no transaction is open while the diagram runs
+        self._run(lambda: self._steps(case.workflow, effect))
         waiting = INCIDENT if case.instance.status == INCIDENT else RUNNING  # a migration keeps it set aside
         self._save(case, step, actor, COMPLETED if case.workflow.completed else waiting)
 
     @staticmethod
+    def _steps(workflow, effect: Callable[[], Any] | None) -> None:
+        """Run until nothing is left for the engine: ``do_engine_steps`` ends by refreshing timers, which can make a
+        timer that fell due meanwhile ready without running its path."""
+        with budget.bound():
+            if effect is not None:
+                effect()
+            while True:
+                workflow.do_engine_steps(did_complete_task=lambda _task: budget.check())
+                if not workflow.get_tasks(state=TaskState.READY, manual=False):
+                    return
+                budget.check()
+
+    @staticmethod
     def _run(action: Callable[[], Any]) -> None:
-        """Run diagram code; its failures become ``StepFailed`` naming the task (nothing is saved)."""
+        """Run diagram code; whatever it raises becomes ``StepFailed`` naming the task (nothing is saved)."""
         try:
             action()
-        except (SpiffWorkflowException, SandboxError) as err:
+        except EngineError:
+            raise
+        except Exception as err:  # a diagram's failure, of any kind, is its case's incident, never the service's
             task = getattr(err, "task", None)
             name = task.task_spec.bpmn_id if task is not None else None
-            raise StepFailed(str(err), name) from err
+            log.info("step failed in task %s: %s", name, type(err).__name__)
+            raise StepFailed(str(err) or type(err).__name__, name) from err
 
     def _save(self, case: Case, step: Step, actor: str, status: str) -> None:
-        now, instance = self.now(), case.instance
-        with case.session.no_autoflush:
+        """Write the case, its open tasks and audit events, and the domain's projection, in the write transaction."""
+        now, instance, session = self.now(), case.instance, case.session
+        if session.in_transaction():
+            session.commit()  # end the reads before the write transaction
+        session.add(instance)
+        with session.no_autoflush:
+            instance.version_id = case.version.id
             instance.state, instance.status = self.serializer.dump_state(case.workflow), status
             instance.id_counter = ids.current().counter
             instance.next_due_at = next_due(case.workflow) if status in (RUNNING, INCIDENT) else None
-            case.session.info["due"] = instance.next_due_at
+            session.info["due"] = instance.next_due_at
             instance.ended_at = now if status in (COMPLETED, CANCELLED) else None
             take_lock(instance, now)
             self._sync_open_tasks(case, now)
-            events = [audit.append(case.session, instance, now, actor, **event) for event in step.events]
-        case.session.flush()
+            events = [audit.append(session, instance, now, actor, **event) for event in step.events]
+        session.flush()
         if self.hooks.on_saved:
-            self.hooks.on_saved(case.session, instance, case.workflow, events)
+            self.hooks.on_saved(session, instance, case.workflow, events)
 
     def _sync_open_tasks(self, case: Case, now: datetime) -> None:
         """Bring the open-task table in step by the difference from the tasks open when the case was loaded."""
@@ -290,10 +355,13 @@ class Engine(TimerCommands, IncidentCommands):
             raise Conflict("the task is no longer open")
         raise NotFound(f"no open task {task_id}")
 
+    @catching_up
     def _assign(self, task_id: str, assignee: str | None, actor: str, type_: str, force: bool = False) -> None:
-        with self._unit() as session:
+        with self._unit(write=True) as session:
             # The case row first: whoever read it before a rival's commit then fails on its lock.
             instance = session.get(Instance, self._instance_of_task(session, task_id))
+            if _behind(instance, self.now()):
+                raise TimersDue(instance.id)
             row = session.get(OpenTask, task_id)
             if row is None:
                 raise Conflict("the task is no longer open")
@@ -306,12 +374,12 @@ class Engine(TimerCommands, IncidentCommands):
             take_lock(instance, self.now())
             audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
 
+    @catching_up
     def _deliver(self, instance_id: int, kind: str, name: str, payload: dict, actor: str) -> None:
         with self._unit() as session:
             case = self._load(session, instance_id, running=True)
-            effects.deliver(case.workflow, kind, name, payload)
             step = Step().record(f"{kind}_received", {"name": name, "payload": payload})
-            self._advance(case, step, actor)
+            self._advance(case, step, actor, lambda: effects.deliver(case.workflow, kind, name, payload))
 
     def _version(self, session: Session, process_id: str, version: int) -> LoadedVersion:
         found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
@@ -319,3 +387,8 @@ class Engine(TimerCommands, IncidentCommands):
         if found is None:
             raise NotFound(f"process '{process_id}' has no version {version}")
         return self.versions.get(session, found)
+
+
+def _behind(instance: Instance, now: datetime) -> bool:
+    """The case has a running timer whose moment has passed (strictly, as SpiffWorkflow compares)."""
+    return instance.status == RUNNING and instance.next_due_at is not None and instance.next_due_at < now

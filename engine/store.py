@@ -39,6 +39,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def writer(db: Engine) -> Engine:
+    """The same database for sessions that write: on SQLite their transactions take the write lock as they begin."""
+    return db.execution_options(**{WRITE: True})
+
+
 def session_factory(db: Engine) -> sessionmaker[Session]:
     return sessionmaker(db, expire_on_commit=False)
 
