@@ -42,6 +42,7 @@ from .extensions import Extensions
 from .firing import TimerCommands
 from .forms import check_form
 from .incidents import IncidentCommands
+from .limits import STEP_SECONDS
 from .models import AuditEvent, Instance, OpenTask, ProcessVersion
 from .sandbox import Sandbox
 from .scripting import SandboxScriptEngine, ServiceHandler
@@ -83,7 +84,8 @@ class Engine(TimerCommands, IncidentCommands):
 
     def __init__(self, db: Database, clock_: clock.Clock | None = None,
                  functions: Mapping[str, Callable[..., Any]] | None = None,
-                 services: Mapping[str, ServiceHandler] | None = None, hooks: Hooks | None = None):
+                 services: Mapping[str, ServiceHandler] | None = None, hooks: Hooks | None = None,
+                 step_seconds: float = STEP_SECONDS):
         clock.install_spiff_clock()
         ids.install_spiff_ids()
         self.db, self.session = db, session_factory(db)
@@ -95,6 +97,7 @@ class Engine(TimerCommands, IncidentCommands):
         self.versions = deployment.VersionCache(self.serializer)
         self.hooks = hooks or Hooks()
         self.due_listeners: list[Callable[[datetime | None], None]] = []
+        self.step_seconds = step_seconds
 
     def now(self) -> datetime:
         """The time: a command's own frozen moment inside one, the engine clock's otherwise (diagrams' ``now()``)."""
@@ -282,11 +285,10 @@ class Engine(TimerCommands, IncidentCommands):
         waiting = INCIDENT if case.instance.status == INCIDENT else RUNNING  # a migration keeps it set aside
         self._save(case, step, actor, COMPLETED if case.workflow.completed else waiting)
 
-    @staticmethod
-    def _steps(workflow, effect: Callable[[], Any] | None) -> None:
+    def _steps(self, workflow, effect: Callable[[], Any] | None) -> None:
         """Run until nothing is left for the engine: ``do_engine_steps`` ends by refreshing timers, which can make a
         timer that fell due meanwhile ready without running its path."""
-        with budget.bound():
+        with budget.bound(self.step_seconds):
             if effect is not None:
                 effect()
             while True:
