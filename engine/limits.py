@@ -13,6 +13,7 @@ from datetime import timedelta
 MAX_STRING_CHARS = 100_000  # a string (also what ``str()``, ``%`` and f-strings produce)
 MAX_COLLECTION_ITEMS = 10_000  # a list, tuple, set or dict
 MAX_INT_BITS = 4096  # an integer (about 1,200 decimal digits)
+MAX_VALUE_CHARS = 1_000_000  # a whole value written out, everything nested in it counted (a list of strings...)
 MAX_EXPRESSION_CHARS = 4000
 MAX_SCRIPT_STATEMENTS = 200
 
@@ -28,5 +29,5 @@ MAX_CYCLE_REPETITIONS = 1000  # and a cycle must give its count (``R5/P1D``, nev
 MAX_CARDINALITY = 100  # instances of one multi-instance activity
 
 # -- forms and request bodies ------------------------------------------------------------------------
-MAX_NESTING = 32  # depth of a form's JSON Schema and of a JSON body
+MAX_NESTING = 32  # depth of a form's JSON Schema, of a JSON body and of a value an expression builds
 MAX_XML_DEPTH = 64  # depth of a BPMN or DMN element tree
