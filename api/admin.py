@@ -17,12 +17,21 @@ from .schemas import ClockIn, ClockOut
 blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administration: the simulated clock, incidents")
 
 
+@blp.before_app_request
+def _sync_clock() -> None:
+    """Serve every request at the shared simulated time: take a move made on another node first."""
+    clock_ = current_app.extensions["hotline"].engine.clock
+    if isinstance(clock_, SimulatedClock):
+        clock_.sync()
+
+
 @blp.route("/admin/clock", methods=["POST"])
 @roles("admin")
 @blp.arguments(ClockIn)
 @blp.response(200, ClockOut)
 def clock(body):
-    """Move the simulated clock forward, then fire every timer that fell due; answers with the new time."""
+    """Move the simulated clock forward for every node, then fire every timer that fell due; answers with the new
+    time. Other nodes serve at the new time from their next request, and their timers follow within a second."""
     engine = current_app.extensions["hotline"].engine
     if not isinstance(engine.clock, SimulatedClock):
         return problem(404, text("仅在模拟时钟模式下可用", "only available under --simulated-clock"))

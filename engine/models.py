@@ -134,3 +134,18 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     instance: Mapped[Instance] = relationship()
+
+
+class StoredClock(Base):
+    """The simulated clock that every node shares (one row): training and demo nodes must agree on the time.
+
+    A running clock reads ``base`` plus the wall time elapsed since ``set_at``, so nodes that read the row
+    compute the same moment without writing it on every tick.
+    """
+
+    __tablename__ = "simulated_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1: there is one clock
+    base: Mapped[datetime]
+    set_at: Mapped[datetime]
+    running: Mapped[bool]
