@@ -75,6 +75,8 @@ def _app(obj: dict, clock, no_scheduler: bool):
     from .scheduler import add_report_jobs, start_scheduler
 
     hotline = Hotline.open(obj["database_url"], clock)
+    if clock:
+        clock.attach(hotline.engine.db)  # one simulated clock for all nodes: a restarted node takes the shared time
     scheduler = None if no_scheduler else start_scheduler(hotline.engine)
     if scheduler:
         add_report_jobs(scheduler, hotline, reports_folder())
@@ -96,6 +98,8 @@ def worker(obj: dict, simulated: str | None) -> None:
     clock = SimulatedClock(aware(simulated), running=True) if simulated else None
     click.echo("Hotline timer worker: firing due timers (Ctrl-C to stop)")
     hotline, scheduler = hotline_for(obj, clock), BlockingScheduler()
+    if clock:
+        clock.attach(hotline.engine.db)
     add_report_jobs(scheduler, hotline, reports_folder())
     start_scheduler(hotline.engine, scheduler)
 
