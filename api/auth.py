@@ -58,3 +58,4 @@ def roles(*allowed: str) -> Callable:
 
 
 all_staff = roles(*STAFF)
+staff_and_designers = roles(*STAFF, "designer")  # designers work and read the cases of their own diagrams

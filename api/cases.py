@@ -1,4 +1,8 @@
-"""``/cases``: intake, lists and single cases (restricted and masked per reader), outside events."""
+"""``/cases``: intake, lists and single cases (restricted and masked per reader), outside events.
+
+Hotline events (``withdraw``, ``supplement``, ``repeat_call``) are the operator's; any other name is the diagram's
+own message or signal, which designers and administrators send to the cases of any process.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from flask_smorest import Blueprint
 
 from processes import queries
 
-from .auth import all_staff, current_user, hotline, roles
+from .auth import all_staff, current_user, hotline, roles, staff_and_designers
 from .i18n import localize_case, localize_page
-from .schemas import CaseIn, CaseOut, CasePage, CaseQuery, RepeatCallIn, SupplementIn, WithdrawIn
+from .schemas import CaseIn, CaseOut, CasePage, CaseQuery, DataIn, RepeatCallIn, SupplementIn, WithdrawIn
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Cases: intake, lists, outside events")
 
@@ -37,10 +41,11 @@ class Cases(MethodView):
 
 
 @blp.route("/<string:number>")
-@all_staff
+@staff_and_designers
 @blp.response(200, CaseOut)
 def get_case(number):
-    """One case: status, treatment, deadline, caller (masked where confidential), open tasks."""
+    """One case: status, treatment, deadline, caller (masked where confidential), open tasks; for a case of
+    another process its status, data, open tasks and next timer (designers see only those)."""
     return view(number)
 
 
@@ -80,3 +85,16 @@ def supplement(body, number):
 def repeat_call(body, number):
     """A repeat call about the same open matter is merged into the case (recorded on it)."""
     return _event(number, lambda: hotline().merge_repeat_call(number, body, current_user().name))
+
+
+@blp.route("/<string:number>/events/<string:name>", methods=["POST"])
+@roles("designer")
+@blp.arguments(DataIn)
+@blp.response(200, CaseOut)
+def diagram_event(body, number, name):
+    """Send the diagram's own message or signal to a case of any process.
+
+    ``name`` is the message's or signal's name in the diagram. A message carries ``data`` as its payload, a signal
+    none. 409 when the case waits for no message or signal of that name (the answer lists those it waits for).
+    """
+    return _event(number, lambda: hotline().send_event(number, name, body["data"], current_user().name))

@@ -1,4 +1,7 @@
-"""``/cases/{number}/history``, ``/replay`` and ``/verify``: auditors read, replay and check a case."""
+"""``/cases/{number}/history``, ``/replay`` and ``/verify``: auditors read, replay and check a case.
+
+Designers do the same for the cases of processes other than the hotline's (their diagrams on trial).
+"""
 
 from __future__ import annotations
 
@@ -79,7 +82,7 @@ def readable(event: dict) -> dict:
 
 
 @blp.route("/<string:number>/history", methods=["GET"])
-@roles("auditor")
+@roles("auditor", "designer")
 @blp.arguments(HistoryQuery, location="query")
 @blp.response(200, EventOut(many=True), description="also as JSON Lines (format=jsonl) or CSV (format=csv)")
 def case_history(query, number):
@@ -103,7 +106,7 @@ def _download(number: str, extension: str) -> dict:
 
 
 @blp.route("/<string:number>/replay", methods=["GET"])
-@roles("auditor")
+@roles("auditor", "designer")
 @blp.arguments(ReplayQuery, location="query")
 @blp.response(200, ReplayOut)
 def replay(query, number):
@@ -114,7 +117,7 @@ def replay(query, number):
 
 
 @blp.route("/<string:number>/verify", methods=["GET"])
-@roles("auditor")
+@roles("auditor", "designer")
 @blp.response(200, VerifyOut)
 def verify(number):
     """Check the hash chain and that replaying the history gives exactly the stored case."""

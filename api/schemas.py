@@ -88,6 +88,10 @@ class CallerOut(Schema):
 
 
 class CaseOut(Schema):
+    """A case. Hotline cases carry the hotline's fields; a case of another process carries ``data``,
+    ``next_timer_at`` and ``error`` instead, and its ``status`` is the engine's (``running``, ``completed``,
+    ``cancelled``, ``incident``)."""
+
     number = Text()
     status = Text()
     category = Text()
@@ -113,6 +117,17 @@ class CaseOut(Schema):
     open_tasks = fields.List(fields.Nested(TaskOut))
     process_id = Text()
     version = fields.Integer()
+    data = fields.Dict(metadata={"description": "the case data (cases of processes other than the hotline's)"})
+    next_timer_at = fields.DateTime(allow_none=True, metadata={"description": "when its next timer falls due "
+                                                                             "(other processes' cases)"})
+    error = Text(allow_none=True, metadata={"description": "why a step failed, while the case is an incident "
+                                                           "(other processes' cases)"})
+
+
+class DataIn(Schema):
+    """Data handed to a case: a new case's start data, or the payload of a message sent to it."""
+
+    data = fields.Dict(keys=Text(), load_default=dict, metadata={"description": "JSON object (may be omitted)"})
 
 
 class PageOut(Schema):

@@ -1,4 +1,8 @@
-"""``/tasks``: the work list, a task with its form, claim, unclaim, complete, and raising an error or escalation."""
+"""``/tasks``: the work list, a task with its form, claim, unclaim, complete, and raising an error or escalation.
+
+Staff work the hotline's tasks by role and department; designers (and administrators) the tasks of other
+processes' cases.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from processes import queries
 
-from .auth import all_staff, current_user, hotline
+from .auth import current_user, hotline, staff_and_designers
 from .i18n import localize_case, localize_page, localize_task
 from .schemas import CaseOut, FormData, TaskDetailOut, TaskPage, TaskQuery
 
@@ -17,7 +21,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Task
 
 @blp.route("")
 class Tasks(MethodView):
-    @all_staff
+    @staff_and_designers
     @blp.arguments(TaskQuery, location="query")
     @blp.response(200, TaskPage)
     def get(self, query):
@@ -30,7 +34,7 @@ class Tasks(MethodView):
 
 
 @blp.route("/<string:task_id>")
-@all_staff
+@staff_and_designers
 @blp.response(200, TaskDetailOut)
 def get_task(task_id):
     """A task with its form (JSON Schema) and the data it shows."""
@@ -42,7 +46,7 @@ def detail(task_id: str) -> dict:
 
 
 @blp.route("/<string:task_id>/claim", methods=["POST"])
-@all_staff
+@staff_and_designers
 @blp.response(200, TaskDetailOut)
 def claim(task_id):
     """Take the task (409 if someone else holds it)."""
@@ -52,7 +56,7 @@ def claim(task_id):
 
 
 @blp.route("/<string:task_id>/unclaim", methods=["POST"])
-@all_staff
+@staff_and_designers
 @blp.response(200, TaskDetailOut)
 def unclaim(task_id):
     """Give the task back (409 if someone else holds it; admins may free anyone's)."""
@@ -62,7 +66,7 @@ def unclaim(task_id):
 
 
 @blp.route("/<string:task_id>/complete", methods=["POST"])
-@all_staff
+@staff_and_designers
 @blp.arguments(FormData)
 @blp.response(200, CaseOut)
 def complete(data, task_id):
@@ -85,7 +89,7 @@ class ThrowIn(Schema):
 
 
 @blp.route("/<string:task_id>/error", methods=["POST"])
-@all_staff
+@staff_and_designers
 @blp.arguments(ThrowIn)
 @blp.response(200, CaseOut)
 def error(body, task_id):
@@ -95,7 +99,7 @@ def error(body, task_id):
 
 
 @blp.route("/<string:task_id>/escalation", methods=["POST"])
-@all_staff
+@staff_and_designers
 @blp.arguments(ThrowIn)
 @blp.response(200, CaseOut)
 def escalation(body, task_id):

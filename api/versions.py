@@ -1,17 +1,25 @@
-"""Versions side by side (``…/diff/{w}``) and moving the open cases of a version (``…/migrations``)."""
+"""Cases of any deployed process (``…/cases``), versions side by side (``…/diff/{w}``) and moving the open cases
+of a version (``…/migrations``)."""
 
 from __future__ import annotations
+
+from functools import wraps
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.bulk import MAX_VERSION
 from processes import versions
+from processes.service import PROCESS_ID
 
 from .auth import current_user, hotline, roles
+from .cases import view
+from .errors import problem
+from .i18n import text
+from .schemas import CaseOut, DataIn
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v1/processes",
-                description="Process versions compared, and running cases moved between them")
+                description="Cases of any process started; process versions compared, and cases moved between them")
 BOUNDS = f"min=1, max={MAX_VERSION}"  # version numbers in paths: bigger ones are no version (404)
 
 
@@ -75,6 +83,35 @@ class MigrationOut(Schema):
     migrated = fields.List(fields.String(), metadata={"description": "case numbers moved (or that would move)"})
     already = fields.List(fields.String(), metadata={"description": "open cases already on the target version"})
     refused = fields.List(fields.Nested(RefusedOut), metadata={"description": "cases that cannot move, and why"})
+
+
+def hotline_process_for_admins(endpoint):
+    """The hotline's own process starts from a call (``POST /cases``); here only administrators may start it."""
+
+    @wraps(endpoint)
+    def checked(*args, process_id, **kwargs):
+        if process_id == PROCESS_ID and current_user().role != "admin":
+            return problem(403, text("来电办件由话务员登记（POST /cases）",
+                                     "hotline cases are registered from calls (POST /cases, operators)"))
+        return endpoint(*args, process_id=process_id, **kwargs)
+
+    return checked
+
+
+@blp.route("/<string:process_id>/cases", methods=["POST"])
+@roles("designer")
+@hotline_process_for_admins
+@blp.arguments(DataIn)
+@blp.response(201, CaseOut)
+def start(body, process_id):
+    """Start a case of any deployed process (a designer trying a diagram).
+
+    The case runs the latest version, with ``data`` as its start data. The answer is the case with its ``number``,
+    which works wherever a case number does (``/cases/{number}``, ``/tasks?case=``, history, replay, verify).
+    The hotline's own process takes the intake as ``data`` (checked as at ``POST /cases``) and only administrators
+    may start it here.
+    """
+    return view(hotline().start(process_id, body["data"], current_user().name))
 
 
 @blp.route(f"/<string:process_id>/versions/<int({BOUNDS}):version>/diff/<int({BOUNDS}):other>", methods=["GET"])

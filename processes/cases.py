@@ -1,7 +1,8 @@
 """Keeping the hotline case row in step with the engine: numbering, status and the fields reports need.
 
 ``project`` runs inside every engine command's transaction (the engine's ``on_saved`` hook), so the
-row can never disagree with the case state it was derived from.
+row can never disagree with the case state it was derived from. Cases of other processes (a designer's
+diagram) only get a number: their data has none of the hotline's fields.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from engine.case import CANCELLED, case_data, ready_user_tasks
 from engine.models import AuditEvent, Instance
 
 from .calendar import SHANGHAI, WorkingCalendar
-from .models import HotlineCase
+from .models import HotlineCase, ProcessCase
 from .reports.models import CaseReturn
 
+HOTLINE_PROCESS = "hotline_case"
+"""The process id of the hotline procedure (``bpmn/hotline_case.bpmn``); every other process is left alone."""
 # Where a case stands, by the user tasks open on its main path; the later stage wins when several are open.
 # (Overdue supervision runs beside the main path and does not move the case's stage.)
 STAGES = (
@@ -67,6 +70,9 @@ class Projector:
 
     def __call__(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
                  events: list[AuditEvent]) -> None:
+        if not is_hotline(workflow):
+            _number_other_case(session, instance, events)
+            return
         data = case_data(workflow)
         row = session.scalar(select(HotlineCase).where(HotlineCase.instance_id == instance.id))
         if row is None:
@@ -111,6 +117,28 @@ class Projector:
             row.supplements = [*row.supplements, entry]
         elif event.data["name"] == "repeat_call":
             row.repeat_calls = [*row.repeat_calls, entry]
+
+
+def case_row(session: Session, number: str | None = None,
+             instance_id: int | None = None) -> HotlineCase | ProcessCase | None:
+    """The row naming a case, by number or engine instance id: the hotline's row, or another process's number."""
+    for model in (HotlineCase, ProcessCase):
+        where = model.number == number if number else model.instance_id == instance_id
+        row = session.scalar(select(model).where(where))
+        if row is not None:
+            return row
+    return None
+
+
+def is_hotline(workflow: BpmnWorkflow) -> bool:
+    """Whether a case (or one of its tasks' workflows) runs the hotline procedure."""
+    return workflow.top_workflow.spec.name == HOTLINE_PROCESS
+
+
+def _number_other_case(session: Session, instance: Instance, events: list[AuditEvent]) -> None:
+    """A case of another process gets its number in the transaction that starts it."""
+    if any(event.type == "case_started" for event in events):
+        session.add(ProcessCase(instance_id=instance.id, number=next_number(session, instance.started_at)))
 
 
 def _record_return(session: Session, instance: Instance, workflow: BpmnWorkflow, event: AuditEvent) -> None:

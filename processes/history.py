@@ -1,4 +1,8 @@
-"""A case's history for auditors: the timeline, the case as it stood at any moment, and verification."""
+"""A case's history for auditors: the timeline, the case as it stood at any moment, and verification.
+
+Any process's case has one (a designer reads the history of the cases of their own diagrams); a hotline
+case's stage comes from the hotline's vocabulary, another process's from the engine's status.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,18 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from engine.case import case_data, ready_user_tasks
-from engine.errors import NotFound
 from engine.models import AuditEvent, Instance
 from engine.replay import Replayer, Verdict
 from engine.timers import next_due
 
-from .access import role_of_lane, visible_cases
+from .access import role_of_lane
 from .cases import status_of
 from .masking import data_for
-from .models import HotlineCase
+from .models import HotlineCase, ProcessCase
+from .queries import CaseRow, find_case
 from .service import Hotline
 from .users import User
 
@@ -35,14 +39,22 @@ EVENT_TITLES = {
     "error_thrown": ("办理人触发错误事件（如退回）", "error raised on a task (e.g. a return)"),
     "escalation_thrown": ("办理人触发升级事件（如申请延期）", "escalation raised on a task (e.g. for more time)"),
 }
+OTHER_PROCESS_TITLES = {  # the hotline's words (calls, deadlines, withdrawals) do not fit other processes' cases
+    **EVENT_TITLES,
+    "case_started": ("办件开始", "case started"),
+    "message_received": ("收到消息", "message received"),
+    "timer_fired": ("计时器触发", "timer fired"),
+    "case_cancelled": ("办件取消", "case cancelled"),
+}
 
 
-def _case(hotline: Hotline, user: User, number: str) -> HotlineCase:
+def _case(hotline: Hotline, user: User, number: str) -> CaseRow:
     with hotline.engine.session() as session:
-        row = session.scalar(visible_cases(select(HotlineCase).where(HotlineCase.number == number), user))
-    if row is None:
-        raise NotFound(f"no case {number}")
-    return row
+        return find_case(session, user, number)
+
+
+def _confidential(case: CaseRow) -> bool:
+    return isinstance(case, HotlineCase) and case.confidential
 
 
 def timeline(hotline: Hotline, user: User, number: str) -> list[dict[str, Any]]:
@@ -50,9 +62,10 @@ def timeline(hotline: Hotline, user: User, number: str) -> list[dict[str, Any]]:
     case = _case(hotline, user, number)
     replayer = Replayer(hotline.engine)
     titles = _task_titles(hotline, replayer.events(case.instance_id))
-    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "summary": EVENT_TITLES.get(e.type),
+    summaries = EVENT_TITLES if isinstance(case, HotlineCase) else OTHER_PROCESS_TITLES
+    return [{"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "summary": summaries.get(e.type),
              "task": e.task_name, "task_title": titles.get((e.version_id, e.task_name)), "task_id": e.task_id,
-             "version": e.version_id, "data": data_for(user, e.data, case.confidential),
+             "version": e.version_id, "data": data_for(user, e.data, _confidential(case)),
              "state_hash": e.state_hash, "prev_hash": e.prev_hash, "hash": e.hash}
             for e in replayer.events(case.instance_id)]
 
@@ -80,10 +93,11 @@ def as_it_stood(hotline: Hotline, user: User, number: str, at: datetime) -> dict
               "department": hotline.engine.hooks.task_group(task) if hotline.engine.hooks.task_group else None,
               "assignee": replayed.assignees.get(task_id)}
              for task_id, task in ready_user_tasks(replayed.workflow).items()]
-    status = status_of(SimpleNamespace(status=replayed.status), replayed.workflow, data)
-    return {"number": number, "at": at, "status": status, "events": replayed.last_event.seq,
-            "version": replayed.version.version, "open_tasks": tasks,
-            "data": data_for(user, data, case.confidential), "due_at": data.get("due_at"),
+    hotline_case = isinstance(case, HotlineCase)
+    status = status_of(SimpleNamespace(status=replayed.status), replayed.workflow, data) if hotline_case else None
+    return {"number": number, "at": at, "status": status or replayed.status, "events": replayed.last_event.seq,
+            "version": replayed.version.version, "open_tasks": tasks, "data": data_for(user, data, _confidential(case)),
+            "due_at": data.get("due_at") if hotline_case else None,
             "next_timer_at": next_due(replayed.workflow) if replayed.status == "running" else None}
 
 
@@ -92,11 +106,12 @@ def verify(hotline: Hotline, user: User, number: str) -> Verdict:
 
 
 def verify_all(hotline: Hotline, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[str, Verdict]]:
-    """Verify every case (oldest first), reporting progress as (done, total)."""
+    """Verify every case of every process (oldest first), reporting progress as (done, total)."""
+    numbered = union_all(*(select(model.number, model.instance_id) for model in (HotlineCase, ProcessCase))).subquery()
     with hotline.engine.session() as session:
-        cases = session.execute(select(HotlineCase.number, HotlineCase.instance_id)
-                                .join(Instance, Instance.id == HotlineCase.instance_id)
-                                .order_by(HotlineCase.id)).all()
+        cases = session.execute(select(numbered.c.number, numbered.c.instance_id)
+                                .join(Instance, Instance.id == numbered.c.instance_id)
+                                .order_by(numbered.c.instance_id)).all()
     replayer = Replayer(hotline.engine)
     for done, (number, instance_id) in enumerate(cases, start=1):
         yield number, replayer.verify(instance_id)

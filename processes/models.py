@@ -1,5 +1,8 @@
 """The hotline's own tables: case rows for lists, filters and reports, case-number counters, API users.
 
+Every case gets a number when it starts: a hotline case on its row, a case of any other process (a designer
+trying a diagram) on a ``ProcessCase`` row; both draw from one daily series, so a number names one case.
+
 The case row is a projection kept in step with the engine's state inside every command's transaction
 (see ``cases.project``); the engine's state and audit log remain the record.
 """
@@ -47,6 +50,16 @@ class HotlineCase(HotlineBase):
     repeat_calls: Mapped[list[Any]]
     registered_at: Mapped[datetime] = mapped_column(index=True)
     ended_at: Mapped[datetime | None]
+
+
+class ProcessCase(HotlineBase):
+    """A case of a process other than the hotline's: only its number (it has no caller, category or deadline)."""
+
+    __tablename__ = "hotline_process_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(Integer, unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
 
 
 class CaseCounter(HotlineBase):

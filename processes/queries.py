@@ -2,6 +2,10 @@
 
 Lists come from the case rows and the open-task table, never from deserialized cases, so they stay
 fast however long the history grows.
+
+Cases of processes other than the hotline's (designers trying their diagrams) carry no caller and belong
+to no department: designers and administrators work their tasks; designers, auditors and administrators
+read them. Hotline cases stay with the hotline's staff (designers never see callers).
 """
 
 from __future__ import annotations
@@ -18,11 +22,18 @@ from engine.case import case_data
 from engine.errors import Conflict, NotFound
 from engine.models import AuditEvent, Instance, OpenTask, ProcessVersion
 
-from .access import can_work, names_department, role_of_lane, visible_cases, visible_tasks
+from .access import STAFF, can_work, names_department, role_of_lane, visible_cases, visible_tasks
+from .cases import case_row
 from .masking import caller_for, data_for
-from .models import HotlineCase
+from .models import HotlineCase, ProcessCase
 from .service import Hotline
 from .users import User
+
+TRIERS = frozenset({"designer", "admin"})
+"""Who works the tasks of other processes' cases."""
+OTHER_CASE_READERS = TRIERS | {"auditor"}
+"""Who reads other processes' cases (and their history)."""
+CaseRow = HotlineCase | ProcessCase
 
 
 @dataclass(frozen=True)
@@ -85,13 +96,24 @@ def list_cases(hotline: Hotline, user: User, filters: CaseFilters, page: int, pe
     return Page(items, total, page, per_page)
 
 
+def find_case(session: Session, user: User, number: str | None = None, instance_id: int | None = None) -> CaseRow:
+    """The case (by number or instance id) if the user may see it; ``NotFound`` otherwise, so it does not leak."""
+    for model, may_see in ((HotlineCase, user.role in STAFF), (ProcessCase, user.role in OTHER_CASE_READERS)):
+        if may_see:
+            query = select(model).where(model.number == number if number else model.instance_id == instance_id)
+            row = session.scalar(visible_cases(query, user) if model is HotlineCase else query)
+            if row is not None:
+                return row
+    raise NotFound(f"no case {number or ''}".strip())
+
+
 def get_case(hotline: Hotline, user: User, number: str) -> dict[str, Any]:
     """One case as this user may see it (404 for cases outside a department user's reach)."""
     with hotline.engine.session() as session:
-        row = session.scalar(visible_cases(select(HotlineCase).where(HotlineCase.number == number), user))
-        if row is None:
-            raise NotFound(f"no case {number}")
+        row = find_case(session, user, number)
         tasks = _open_tasks_by_instance(session, [row.instance_id]).get(row.instance_id, [])
+        if isinstance(row, ProcessCase):
+            return other_case_view(hotline.engine.load(session, row.instance_id), row.number, tasks)
         return case_view(row, user, tasks, _versions(session, [row.instance_id])[row.instance_id])
 
 
@@ -107,9 +129,19 @@ def case_view(row: HotlineCase, user: User, tasks: list[OpenTask], version: tupl
         "supplements": row.supplements,
         "repeat_calls": [data_for(user, call, row.confidential) for call in row.repeat_calls],
         "registered_at": row.registered_at, "ended_at": row.ended_at,
-        "open_tasks": [task_view(task, row) for task in tasks],
+        "open_tasks": [task_view(task, row.number, row.due_at) for task in tasks],
         "process_id": version[0], "version": version[1],
     }
+
+
+def other_case_view(case, number: str, tasks: list[OpenTask]) -> dict[str, Any]:
+    """A case of another process: the engine's status (``running``, ``completed``, ``cancelled``, ``incident``
+    and its error), its data, open tasks and next timer; it has none of the hotline's fields."""
+    instance = case.instance
+    return {"number": number, "status": instance.status, "process_id": case.version.process_id,
+            "version": case.version.version, "data": case_data(case.workflow),
+            "open_tasks": [task_view(task, number, None) for task in tasks], "registered_at": instance.started_at,
+            "ended_at": instance.ended_at, "next_timer_at": instance.next_due_at, "error": instance.error}
 
 
 def _open_tasks_by_instance(session: Session, instance_ids: list[int]) -> dict[int, list[OpenTask]]:
@@ -127,16 +159,37 @@ def _versions(session: Session, instance_ids: list[int]) -> dict[int, tuple[str,
 
 
 # -- tasks -----------------------------------------------------------------------------------------
-def task_view(task: OpenTask, case: HotlineCase) -> dict[str, Any]:
-    return {"id": task.id, "name": task.name, "title": task.title, "case": case.number,
+def task_view(task: OpenTask, number: str, due_at: datetime | None) -> dict[str, Any]:
+    return {"id": task.id, "name": task.name, "title": task.title, "case": number,
             "role": role_of_lane(task.lane), "department": task.candidate_group, "assignee": task.assignee,
-            "created_at": task.created_at, "due_at": case.due_at, "form": task.form}
+            "created_at": task.created_at, "due_at": due_at, "form": task.form}
+
+
+def _tasks_with_cases() -> Select:
+    """Open tasks with their case's number and deadline (hotline cases have one), whatever process it runs."""
+    number = func.coalesce(HotlineCase.number, ProcessCase.number)
+    return (select(OpenTask, number, HotlineCase.due_at)
+            .outerjoin(HotlineCase, HotlineCase.instance_id == OpenTask.instance_id)
+            .outerjoin(ProcessCase, ProcessCase.instance_id == OpenTask.instance_id))
+
+
+def _workable(query: Select, user: User) -> Select:
+    """Hotline tasks for their lane's role (and department); other processes' tasks for designers; admins all."""
+    if user.role == "admin":
+        return query
+    if user.role in TRIERS:
+        return query.where(ProcessCase.id.is_not(None))
+    return visible_tasks(query.where(HotlineCase.id.is_not(None)), user)
+
+
+def _may_work(user: User, task: OpenTask, case: CaseRow) -> bool:
+    return can_work(user, task) if isinstance(case, HotlineCase) else user.role in TRIERS
 
 
 def task_query(filters: TaskFilters, user: User) -> Select:
-    query = select(OpenTask, HotlineCase).join(HotlineCase, HotlineCase.instance_id == OpenTask.instance_id)
+    query = _tasks_with_cases()
     if filters.case:
-        query = query.where(HotlineCase.number == filters.case)
+        query = query.where(func.coalesce(HotlineCase.number, ProcessCase.number) == filters.case)
     if filters.name:
         query = query.where(OpenTask.name == filters.name)
     if filters.role:
@@ -145,36 +198,37 @@ def task_query(filters: TaskFilters, user: User) -> Select:
         query = query.where(OpenTask.candidate_group == filters.department)
     if filters.assignee:
         query = query.where(OpenTask.assignee == filters.assignee)
-    return visible_tasks(query, user)
+    return _workable(query, user)
 
 
 def list_tasks(hotline: Hotline, user: User, filters: TaskFilters, page: int, per_page: int) -> Page:
     query = task_query(filters, user).order_by(OpenTask.created_at, OpenTask.id)
     with hotline.engine.session() as session:
         rows, total = _page(session, query, page, per_page)
-    return Page([task_view(task, case) for task, case in rows], total, page, per_page)
+    return Page([task_view(task, number, due_at) for task, number, due_at in rows], total, page, per_page)
 
 
 def get_task(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
     """A task its candidate may work on, with its form and the case data it shows (masked)."""
     with hotline.engine.session() as session:
-        row = session.execute(select(OpenTask, HotlineCase).join(
-            HotlineCase, HotlineCase.instance_id == OpenTask.instance_id).where(OpenTask.id == task_id)).first()
-        if row is None or not can_work(user, row.OpenTask):
+        task = session.get(OpenTask, task_id)
+        case = case_row(session, instance_id=task.instance_id) if task is not None else None
+        if case is None or not _may_work(user, task, case):
             raise NotFound(f"no task {task_id}")
-        task, case = row
         loaded = hotline.engine.load(session, task.instance_id)
-        spiff_task = loaded.workflow.get_task_from_id(UUID(task_id))
-        data = {**case_data(loaded.workflow), **spiff_task.data, "supplements": case.supplements}
+        data = {**case_data(loaded.workflow), **loaded.workflow.get_task_from_id(UUID(task_id)).data}
         schema = hotline.engine.form(loaded.version, task.name)
-    return {**task_view(task, case), "schema": schema, "data": data_for(user, data, case.confidential)}
+    if isinstance(case, ProcessCase):
+        return {**task_view(task, case.number, None), "schema": schema, "data": data}
+    data = data_for(user, {**data, "supplements": case.supplements}, case.confidential)
+    return {**task_view(task, case.number, case.due_at), "schema": schema, "data": data}
 
 
 def task_number(hotline: Hotline, task_id: str) -> str:
     """The number of the case an open task belongs to."""
     with hotline.engine.session() as session:
-        number = session.scalar(select(HotlineCase.number).join(
-            OpenTask, HotlineCase.instance_id == OpenTask.instance_id).where(OpenTask.id == task_id))
+        number = session.scalar(_tasks_with_cases().with_only_columns(
+            func.coalesce(HotlineCase.number, ProcessCase.number)).where(OpenTask.id == task_id))
     if number is None:
         raise Conflict("the task is no longer open")
     return number
@@ -185,11 +239,12 @@ def check_candidate(hotline: Hotline, user: User, task_id: str) -> None:
     with hotline.engine.session() as session:
         task = session.get(OpenTask, task_id)
         if task is not None:
-            if not can_work(user, task):
+            case = case_row(session, instance_id=task.instance_id)
+            if case is None or not _may_work(user, task, case):
                 raise NotFound(f"no task {task_id}")
             return
         instance_id = session.scalar(select(AuditEvent.instance_id).where(AuditEvent.task_id == task_id).limit(1))
-        query = visible_cases(select(HotlineCase.id).where(HotlineCase.instance_id == instance_id), user)
-        if instance_id is not None and session.scalar(query) is not None:
+        if instance_id is not None:
+            find_case(session, user, instance_id=instance_id)  # NotFound unless the user may see the case
             raise Conflict("the task is already completed")
     raise NotFound(f"no task {task_id}")

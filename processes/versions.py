@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine import bulk
 
-from .models import HotlineCase
+from .models import HotlineCase, ProcessCase
 from .service import Hotline
 
 
@@ -36,13 +36,14 @@ def migrate(hotline: Hotline, process_id: str, old: int, new: int, actor: str, d
 
 
 def _numbers(hotline: Hotline, instance_ids: list[int]):
-    """Case number by engine instance id (the id itself, marked, for a case the hotline does not know)."""
+    """Case number by engine instance id, whatever its process (the id itself, marked, for an unnumbered case)."""
     found: dict[int, str] = {}
     with hotline.engine.session() as session:
         for start in range(0, len(instance_ids), 500):
             chunk = instance_ids[start:start + 500]
-            found.update(session.execute(select(HotlineCase.instance_id, HotlineCase.number)
-                                         .where(HotlineCase.instance_id.in_(chunk))).all())
+            for model in (HotlineCase, ProcessCase):
+                found.update(session.execute(select(model.instance_id, model.number)
+                                             .where(model.instance_id.in_(chunk))).all())
     return lambda instance_id: found.get(instance_id, f"#{instance_id}")
 
 

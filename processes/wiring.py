@@ -12,7 +12,7 @@ from engine.case import Hooks
 from engine.store import upgrade as upgrade_engine
 
 from .calendar import WorkingCalendar
-from .cases import Projector
+from .cases import Projector, is_hotline
 from .departments import Directory
 from .scope import INTAKE_CODES, in_acceptance_scope
 
@@ -61,8 +61,8 @@ def working_days_timer(value: str) -> str:
 
 
 def task_group(task) -> str | None:
-    """Department tasks are for one department: the multi-instance element it was created for."""
-    return task.data.get("department") if task.task_spec.bpmn_id == "handle" else None
+    """Department tasks are for one department: the multi-instance element it was created for (hotline only)."""
+    return task.data.get("department") if task.task_spec.bpmn_id == "handle" and is_hotline(task.workflow) else None
 
 
 def enum_filler(directory: Directory):
@@ -72,8 +72,9 @@ def enum_filler(directory: Directory):
     def fill(node: Any) -> Any:
         if isinstance(node, dict):
             filled = {key: fill(value) for key, value in node.items()}
-            if node.get("x-enum-source") in sources:
-                filled["enum"] = sources[node["x-enum-source"]]
+            source = node.get("x-enum-source")
+            if isinstance(source, str) and source in sources:
+                filled["enum"] = sources[source]
             return filled
         if isinstance(node, list):
             return [fill(item) for item in node]
