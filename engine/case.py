@@ -35,6 +35,8 @@ class Hooks:
     """Adjusts a form before it is used to check data (e.g. fills an enum from a directory)."""
     timer_properties: Mapping[str, TimerProperty] = field(default_factory=dict)
     """Timer extension properties a modeler may set, by name, and the timer expression each value stands for."""
+    lanes: frozenset[str] = frozenset()
+    """The lane ids that name who works a task (the domain's roles): a user task in another lane is warned about."""
 
 
 @dataclass

@@ -208,5 +208,9 @@ def install_spiff_clock() -> None:
     from SpiffWorkflow import task
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
+    from . import multi_instance, timers
+
     timer.datetime = _ClockedDatetime
     task.time = _ClockedTime
+    timers.install_timer_bounds()  # timer values and multi-instance counts meet the engine's limits
+    multi_instance.install_cardinality_bound()

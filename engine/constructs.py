@@ -9,13 +9,26 @@ complex gateways and work done by outside workers (external tasks, job workers, 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .bpmn_xml import CAMUNDA, GATEWAYS, NS, event_kinds, flow_nodes, is_bpmn, local, located, outgoing, scopes
+from .bpmn_xml import (
+    GATEWAYS,
+    NS,
+    event_kinds,
+    flow_nodes,
+    is_bpmn,
+    local,
+    located,
+    outgoing,
+    scopes,
+    vendor_attribute,
+)
 from .bundle import Bundle, Problem
 from .extensions import Extensions
+from .limits import MAX_CARDINALITY
 
 RULE = "unsupported"
 FORKS = GATEWAYS | {"startEvent"}
@@ -39,8 +52,8 @@ class Catalogue:
     processes: dict[str, bool] = field(default_factory=dict)
     global_tasks: set[str] = field(default_factory=set)
     decisions: set[str] = field(default_factory=set)
-    definitions: set[tuple[str, str]] = field(default_factory=set)
-    """(kind, id) of the messages, signals, errors and escalations the diagrams define."""
+    definitions: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    """(kind, id) of the messages, signals, errors and escalations the diagrams define, and their names."""
 
     @classmethod
     def of(cls, bundle: Bundle) -> Catalogue:
@@ -50,11 +63,15 @@ class Catalogue:
                 catalogue.processes[process.get("id")] = process.get("isExecutable") == "true"
             catalogue.global_tasks |= {node.get("id") for node in tree.getroot()
                                        if is_bpmn(node) and local(node).startswith("global")}
-            catalogue.definitions |= {(local(node), node.get("id")) for node in tree.getroot()
+            catalogue.definitions |= {(local(node), node.get("id")): node.get("name") for node in tree.getroot()
                                       if is_bpmn(node, *REFERENCES.values())}
         for tree in bundle.of_kind("dmn").values():
             catalogue.decisions |= {node.get("id") for node in tree.iter("{*}decision")}
         return catalogue
+
+    def defined(self, kind: str) -> dict[str, str | None]:
+        """The messages (signals, errors…) the diagrams define: id → name."""
+        return {id_: label for (kind_, id_), label in self.definitions.items() if kind_ == kind}
 
 
 def problems(name: str, tree: etree._ElementTree, extensions: Extensions, catalogue: Catalogue) -> list[Problem]:
@@ -88,17 +105,21 @@ def problems(name: str, tree: etree._ElementTree, extensions: Extensions, catalo
 
 def _work_problems(name: str, task: etree._Element, extensions: Extensions, catalogue: Catalogue) -> list[Problem]:
     """Work done outside the engine needs a handler the domain registered; a decision must be deployed."""
-    if task.get(f"{{{CAMUNDA}}}type") == "external":
-        topic = task.get(f"{{{CAMUNDA}}}topic")
+    typed = vendor_attribute(task, "type")
+    if typed and typed[1] == "external":
+        topic = (vendor_attribute(task, "topic") or ("", ""))[1]
         return [located(f"external task (topic '{topic}') needs an outside worker, which the engine does not have",
                         name, task, WORKER_HINT, RULE)]
+    if typed:
+        return [located(f"{typed[0]}=\"{typed[1]}\" is work the modeler's own engine does, not this one", name,
+                        task, WORKER_HINT, RULE)]
     job = task.find(".//zeebe:taskDefinition", NS)
     if job is not None:
         return [located(f"Camunda 8 job worker (type '{job.get('type')}') is not supported", name, task,
                         WORKER_HINT, RULE)]
-    java = [attr for attr in ("class", "delegateExpression", "expression") if task.get(f"{{{CAMUNDA}}}{attr}")]
+    java = [found for attr in ("class", "delegateExpression", "expression") if (found := vendor_attribute(task, attr))]
     if java:
-        return [located(f"Java delegate (camunda:{java[0]}) is not supported", name, task, WORKER_HINT, RULE)]
+        return [located(f"Java delegate ({java[0][0]}) is not supported", name, task, WORKER_HINT, RULE)]
     kind = local(task)
     if kind == "serviceTask":
         return _service_problems(name, task, extensions)
@@ -161,9 +182,19 @@ def _reference_problems(name: str, node: etree._Element, catalogue: Catalogue) -
     """A message, signal, error or escalation an element names must be defined in the diagrams."""
     holders = [node, *(child for child in node if is_bpmn(child) and local(child).endswith("EventDefinition"))]
     return [located(f"refers to {kind} '{holder.get(attribute)}', which no diagram defines", name, node,
-                    f"choose a defined {kind} in the properties panel, or define it", "reference")
+                    f"choose a defined {kind} in the properties panel, or define it; {_defined(catalogue, kind)}",
+                    "reference")
             for holder in holders for attribute, kind in REFERENCES.items()
             if holder.get(attribute) and (kind, holder.get(attribute)) not in catalogue.definitions]
+
+
+def _defined(catalogue: Catalogue, kind: str) -> str:
+    """The ids (and names) of what the diagrams define of a kind: what a reference may name."""
+    defined = catalogue.defined(kind)
+    if not defined:
+        return f"no {kind} is defined"
+    return "defined: " + ", ".join(f"{id_} ('{label}')" if label and label != id_ else id_
+                                   for id_, label in sorted(defined.items()))
 
 
 def _loop_problems(name: str, task: etree._Element) -> list[Problem]:
@@ -171,14 +202,28 @@ def _loop_problems(name: str, task: etree._Element) -> list[Problem]:
     if multi is not None:
         given = [tag for tag in ("loopCardinality", "loopDataInputRef") if multi.find(f"bpmn:{tag}", NS) is not None]
         if len(given) != 1:
+            vendor = (vendor_attribute(multi, "collection") or ("camunda:collection",))[0]
             return [located("a multi-instance activity needs exactly one of loop cardinality and input collection",
                             name, task, "set Loop cardinality (a number or expression) or Input collection "
-                            "(camunda:collection is not read)", "loop")]
-        return []
+                            f"({vendor} is not read)", "loop")]
+        return _cardinality_problems(name, task, multi.findtext("bpmn:loopCardinality", namespaces=NS))
     loop = task.find("bpmn:standardLoopCharacteristics", NS)
     if loop.get("loopMaximum") is None and loop.find("bpmn:loopCondition", NS) is None:
         return [located("a loop needs a loop condition or a loop maximum", name, task,
                         "set the loop condition (a plain expression) or loopMaximum", "loop")]
+    return []
+
+
+def _cardinality_problems(name: str, task: etree._Element, cardinality: str | None) -> list[Problem]:
+    """A cardinality written as a number must stay under the ceiling (an expression's is checked when it runs)."""
+    try:
+        count = ast.literal_eval((cardinality or "").strip())
+    except (ValueError, SyntaxError):
+        return []
+    if isinstance(count, int) and not isinstance(count, bool) and count > MAX_CARDINALITY:
+        return [located(f"loop cardinality {count} is more than the {MAX_CARDINALITY} instances one activity may run",
+                        name, task, f"run at most {MAX_CARDINALITY} instances; for more, loop over batches "
+                        "(a sequential multi-instance of a multi-instance sub-process)", "loop")]
     return []
 
 
@@ -200,10 +245,11 @@ def _scope_problems(name: str, scope: etree._Element) -> list[Problem]:
 
 def _split_problems(name: str, scope: etree._Element) -> list[Problem]:
     """Only gateways and start events may fork: several flows out of anything else are refused by the engine."""
+    leaving = outgoing(scope)
     return [located(f"{len(flows)} sequence flows leave this {local(node)} without a gateway", name, node,
                     "put a parallel gateway (every path) or an exclusive gateway (one path) after it", RULE)
             for node in flow_nodes(scope)
-            if local(node) not in FORKS and len(flows := outgoing(node)) > 1]
+            if local(node) not in FORKS and len(flows := leaving.get(node.get("id"), [])) > 1]
 
 
 def decision_problems(name: str, tree: etree._ElementTree) -> list[Problem]:

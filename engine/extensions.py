@@ -1,4 +1,4 @@
-"""What a domain adds that diagrams may name: service handlers and timer properties.
+"""What a domain adds that diagrams may name: service handlers, timer properties and the lanes of its roles.
 
 A designer sets a timer in a modeler's properties panel without writing code, e.g. the Camunda
 Modeler's *Extension properties* ``hotline:working_days = 10`` on a timer event. The engine knows no
@@ -24,10 +24,13 @@ TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
 
 @dataclass(frozen=True)
 class Extensions:
-    """Names a diagram may use beyond plain BPMN: registered service handlers and timer properties."""
+    """Names a diagram may use beyond plain BPMN: registered service handlers, timer properties, known lanes."""
 
     services: frozenset[str] = frozenset()
     timer_properties: Mapping[str, TimerProperty] = field(default_factory=dict)
+    lanes: frozenset[str] = frozenset()
+    """Lane ids that name who works a task (a domain's roles); a user task in another lane is warned about.
+    Empty: lanes are not checked."""
 
 
 def apply_timer_properties(name: str, tree: etree._ElementTree, extensions: Extensions) -> list[Problem]:

@@ -25,7 +25,7 @@ def problems(name: str, tree: etree._ElementTree) -> list[Problem]:
 
 
 def _scope(name: str, scope: etree._Element) -> list[Problem]:
-    nodes = {node.get("id"): node for node in flow_nodes(scope)}
+    nodes = {node.get("id"): node for node in flow_nodes(scope) if node.get("id")}  # no id: ``incomplete`` says
     roots = [node for node in nodes.values() if _starts(node)]
     if not roots:
         return []  # no start event: reported as a structure problem, not as every element being unreachable

@@ -106,11 +106,13 @@ class Engine(TimerCommands, IncidentCommands):
     # -- deployments -----------------------------------------------------------------------------
     @property
     def extensions(self) -> Extensions:
-        """What diagrams may name beyond plain BPMN here: registered services and timer properties."""
-        return Extensions(frozenset(self.script_engine.environment.services), self.hooks.timer_properties)
+        """What diagrams may name beyond plain BPMN here: registered services, timer properties, known lanes."""
+        return Extensions(frozenset(self.script_engine.environment.services), self.hooks.timer_properties,
+                          self.hooks.lanes)
 
     def validate(self, files: dict[str, bytes]) -> list[Problem]:
-        return validate(read_bundle(files), self.sandbox, self.extensions).problems
+        with clock.bound(clock.Frozen(self.now())):  # timer dates are checked against the engine's time, as deploy does
+            return validate(read_bundle(files), self.sandbox, self.extensions).problems
 
     def deploy(self, files: dict[str, bytes], actor: str = "system") -> deployment.Deployed:
         with self._unit(write=True) as session:  # validation runs before the first statement takes the lock

@@ -12,21 +12,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import jsonschema
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import advice, constructs, expressions, reachability
-from .bpmn_xml import CAMUNDA, NS, located
+from . import advice, constructs, correlation, expressions, incomplete, reachability
+from .bpmn_xml import NS, VENDORS, is_bpmn, located, outgoing, scopes, vendor_attribute
 from .bundle import Bundle, Problem
 from .extensions import Extensions, apply_timer_properties
+from .forms import form_problems
 from .sandbox import Sandbox
 
 SPIFF_FORM_PROPERTY = "formJsonSchemaFilename"
 _QUOTED = re.compile(r"'([^']+)'")
 _CRASH = re.compile(r"^\w+(Error|Exception)\(")
 _FOREIGN_FORM = re.compile(r"^(embedded:|app:|deployment:|camunda-forms:)|\.(html?|form)$", re.IGNORECASE)
+_FORM_MAKERS = {"camunda": "Camunda HTML", "activiti": "Activiti", "flowable": "Flowable"}
 
 
 @dataclass
@@ -63,13 +64,14 @@ def validate(bundle: Bundle, sandbox: Sandbox, extensions: Extensions | None = N
         checked.problems += _timer_and_expression_problems(name, tree, sandbox, extensions)
         checked.problems += _task_and_gateway_problems(name, tree, bundle)
         checked.problems += constructs.problems(name, tree, extensions, catalogue)
+        checked.problems += incomplete.problems(name, tree, catalogue.defined("message"))
         checked.problems += reachability.problems(name, tree)
-        checked.problems += advice.problems(name, tree)
+        checked.problems += advice.problems(name, tree, extensions)
         checked.user_tasks.update(_user_tasks(tree))
     for name, tree in bundle.of_kind("dmn").items():
         checked.problems += expressions.dmn_problems(name, tree, sandbox) + constructs.decision_problems(name, tree)
-    for name, form in bundle.forms.items():
-        checked.problems += _form_problems(name, form)
+    for name in bundle.forms:
+        checked.problems += _form_problems(name, bundle.forms)
     _choose_process(bundle, checked)
     _build(bundle, checked)
     checked.problems.sort(key=lambda p: (p.file or "", p.line or 0))
@@ -89,7 +91,7 @@ def _timer_and_expression_problems(name: str, tree: etree._ElementTree, sandbox:
     """Timer properties first (they give timers their expressions), then every expression; a timer whose
     property was refused is not reported a second time for having no value."""
     refused = apply_timer_properties(name, tree, extensions)
-    found = expressions.tree_problems(name, tree, sandbox)
+    found = expressions.tree_problems(name, tree, sandbox) + correlation.problems(name, tree, sandbox)
     elements = {p.element_id for p in refused}
     return refused + [p for p in found if not (p.rule == "timer" and p.element_id in elements)]
 
@@ -98,15 +100,17 @@ def _task_and_gateway_problems(name: str, tree: etree._ElementTree, bundle: Bund
     problems: list[Problem] = []
     for task in tree.iterfind(".//bpmn:userTask", NS):
         problems += _form_reference_problems(name, task, bundle)
-    for tag in ("exclusiveGateway", "inclusiveGateway"):
-        for gateway in tree.iterfind(f".//bpmn:{tag}", NS):
-            problems += _gateway_problems(name, gateway)
+    for scope in scopes(tree):
+        leaving = outgoing(scope)
+        problems += [problem for gateway in scope if is_bpmn(gateway, "exclusiveGateway", "inclusiveGateway")
+                     for problem in _gateway_problems(name, gateway, leaving.get(gateway.get("id"), []))]
     return problems
 
 
 def _form_reference(task: etree._Element) -> str | None:
-    """The form a user task names: Camunda's ``formKey`` or SpiffWorkflow's form property."""
-    key = task.get(f"{{{CAMUNDA}}}formKey")
+    """The form a user task names: the ``formKey`` of Camunda 7, Activiti or Flowable, or SpiffWorkflow's form
+    property."""
+    key = (vendor_attribute(task, "formKey") or (None, None))[1]
     if key is None:
         found = task.find(f".//spiffworkflow:property[@name='{SPIFF_FORM_PROPERTY}']", NS)
         key = found.get("value") if found is not None else None
@@ -116,40 +120,42 @@ def _form_reference(task: etree._Element) -> str | None:
 def _form_reference_problems(name: str, task: etree._Element, bundle: Bundle) -> list[Problem]:
     form = _form_reference(task)
     suggestion = re.sub(r"[^a-z0-9]+", "_", (task.get("name") or task.get("id") or "form").lower()).strip("_")
-    hint = (f'set camunda:formKey="{suggestion}" on the task (Camunda Modeler: Form → Type: Embedded or External '
-            f"Task Forms → Form key) and deploy {suggestion}.json, a JSON Schema of the task's fields, with it")
+    hint = (f'set {_vendor_of(task)}:formKey="{suggestion}" on the task (Camunda Modeler: Form → Type: Embedded or '
+            f"External Task Forms → Form key) and deploy {suggestion}.json, a JSON Schema of the task's fields, "
+            "with it")
     if form is None:
         camunda8 = task.find(".//zeebe:formDefinition", NS) is not None
         what = "has a Camunda 8 form, which the engine cannot show" if camunda8 else "names no form"
         return [located(f"user task {what}", name, task, hint, "no_form")]
     if _FOREIGN_FORM.search(form):
-        return [located(f"user task's form '{form}' is a Camunda HTML form, not a form of ours", name, task, hint,
-                        "foreign_form")]
+        return [located(f"user task's form '{form}' is a {_FORM_MAKERS[_vendor_of(task)]} form, not a form of ours",
+                        name, task, hint, "foreign_form")]
     if form not in bundle.forms:
         return [located(f"user task names form '{form}', which is not among the deployed files", name, task,
                         f"deploy {form}.json (a JSON Schema) with the diagram", "no_form")]
     return []
 
 
-def _gateway_problems(name: str, gateway: etree._Element) -> list[Problem]:
+def _vendor_of(task: etree._Element) -> str:
+    """The prefix of the modeler's extension attributes a document uses (Camunda's when it uses none)."""
+    namespaces = set(task.nsmap.values())
+    return next((prefix for prefix, uri in VENDORS.items() if uri in namespaces and prefix != "camunda"), "camunda")
+
+
+def _gateway_problems(name: str, gateway: etree._Element, leaving: list[etree._Element]) -> list[Problem]:
     default = gateway.get("default")
-    scope = gateway.getparent()
-    outgoing = [flow for flow in scope.iterfind("bpmn:sequenceFlow", NS) if flow.get("sourceRef") == gateway.get("id")]
-    if len(outgoing) < 2:
+    if len(leaving) < 2:
         return []
     kind = "exclusive" if gateway.tag.endswith("exclusiveGateway") else "inclusive"
     return [located(f"flow '{flow.get('id')}' out of this {kind} gateway has no condition and is not its default",
                     name, gateway, "add a condition to the flow or make it the gateway's default", "gateway")
-            for flow in outgoing
+            for flow in leaving
             if flow.get("id") != default and flow.find("bpmn:conditionExpression", NS) is None]
 
 
-def _form_problems(name: str, form: dict) -> list[Problem]:
-    try:
-        jsonschema.Draft202012Validator.check_schema(form)
-    except jsonschema.SchemaError as err:
-        return [Problem(f"form is not a valid JSON Schema: {err.message}", file=f"{name}.json", rule="form")]
-    return []
+def _form_problems(name: str, forms: dict[str, dict]) -> list[Problem]:
+    """A form is checked with the others of its deployment, the only ones it may refer to."""
+    return form_problems(name, forms)
 
 
 def _user_tasks(tree: etree._ElementTree) -> dict[str, UserTaskInfo]:
@@ -223,6 +229,12 @@ def _attempt(steps: list, checked: Checked, each: bool = False) -> bool:
             ok = False
             _add_refusal(checked, Problem(str(err).split("\n")[0].strip(), file=err.file_name or None,
                                           element_id=err.id or None, line=err.line_number or None, rule="engine"))
+        except RecursionError:  # the parser follows each path by recursion, one level per step
+            ok = False
+            _add_refusal(checked, Problem(
+                "a path of the diagram is too long for the engine to read (it follows each path step by step)",
+                hint="split the path into sub-processes or called processes of a few hundred steps each",
+                rule="too_long"))
         except Exception as err:  # the parser raises plain exceptions for some malformed input
             ok = False
             _add_refusal(checked, Problem(f"the engine could not read the diagram: {err}", rule="engine"))

@@ -16,6 +16,8 @@ from .users import User
 STAFF = ("operator", "dispatcher", "department", "supervisor", "leader", "auditor", "admin")
 SEES_CONFIDENTIAL = frozenset({"operator", "supervisor", "auditor", "admin"})
 LANE_PREFIX = "lane_"
+ROLE_LANES = frozenset(f"{LANE_PREFIX}{role}" for role in STAFF)
+"""The lanes a diagram may put a task in: one per staff role (validation warns about a task in any other)."""
 
 
 def role_of_lane(lane: str | None) -> str | None:

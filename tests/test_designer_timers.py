@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from engine.errors import StepFailed
 from engine.models import DeployedFile
 from engine.runtime import Engine, Hooks
 from processes.calendar import WorkingCalendar
@@ -95,3 +96,60 @@ def test_a_plain_iso_date_time_fires_once_that_moment_has_passed(engine, clock):
     assert engine.fire_due() == [case]
     engine.complete_task(open_task(engine, case, "late")["id"], {}, "clerk")
     assert engine.snapshot(case)["status"] == "completed"
+
+
+def waiting(tag: str, value: str) -> dict[str, bytes]:
+    """A user task, then an intermediate timer whose value is ``value`` (ISO text or an expression)."""
+    body = ('<bpmn:startEvent id="start"/>' + task("fill") + f'<bpmn:intermediateCatchEvent id="wait">'
+            f"<bpmn:timerEventDefinition><bpmn:{tag}>{value}</bpmn:{tag}></bpmn:timerEventDefinition>"
+            '</bpmn:intermediateCatchEvent><bpmn:endEvent id="end"/>' + flows("start>fill", "fill>wait", "wait>end"))
+    return diagram(body)
+
+
+OUT_OF_BOUNDS = [  # (timer type, value, what the designer is told); every one of these was accepted
+    ("timeDuration", "P99999999Y", "timer duration 'P99999999Y' is longer than 3660 days"),
+    ("timeDuration", "'P99999999Y'", "timer duration 'P99999999Y' is longer than 3660 days"),
+    ("timeDuration", "PT99999999999H", "timer duration 'PT99999999999H' is longer than 3660 days"),
+    ("timeDate", "9999-12-31T23:59:59Z", "timer date '9999-12-31T23:59:59Z' is more than 3660 days ahead"),
+    ("timeCycle", "R/PT0S", "timer cycle 'R/PT0S' repeats for ever: give the number of repetitions (R<count>/…), "
+                            "at most 1000"),
+    ("timeCycle", "R/PT1S", "timer cycle 'R/PT1S' repeats for ever: give the number of repetitions (R<count>/…), "
+                            "at most 1000"),
+    ("timeCycle", "R5/PT1S", "timer cycle 'R5/PT1S' repeats more often than every 1 minute"),
+    ("timeCycle", "R5000/P1D", "timer cycle 'R5000/P1D' repeats 5000 times; at most 1000"),
+    ("timeDate", "P3D", "timer date 'P3D' is not an ISO 8601 date-time"),
+    ("timeDuration", "'P'", "timer duration 'P' is not an ISO 8601 duration such as P10D or PT4H"),
+]
+
+
+@pytest.mark.parametrize(("tag", "value", "message"), OUT_OF_BOUNDS, ids=[v for _, v, _ in OUT_OF_BOUNDS])
+def test_a_timer_value_out_of_bounds_is_refused_at_deploy_with_the_limit(engine, tag, value, message):
+    problems = [p for p in engine.validate(waiting(tag, value)) if p.severity == "error"]
+    assert [(p.element_id, p.rule, p.message) for p in problems] == [("wait", "timer", message)]
+    assert "at most 1000" in problems[0].hint
+
+
+@pytest.mark.parametrize(("tag", "value"), [("timeCycle", "R1000/PT1M"), ("timeDuration", "P10Y"),
+                                            ("timeDate", "2036-01-01T00:00:00+08:00"), ("timeCycle", "R3/P1D")])
+def test_timer_values_within_bounds_are_accepted(engine, tag, value):
+    assert problems_by_rule(engine.validate(waiting(tag, value))) == []
+
+
+@pytest.mark.parametrize(("tag", "value", "message"), [
+    ("timeDuration", "P99999999Y", "timer duration 'P99999999Y' is longer than 3660 days"),
+    ("timeDate", "9999-12-31T23:59:59Z", "timer date '9999-12-31T23:59:59Z' is more than 3660 days ahead"),
+    ("timeCycle", "R/PT0S", "timer cycle 'R/PT0S' repeats for ever"),
+    ("timeCycle", "R/PT1S", "timer cycle 'R/PT1S' repeats for ever"),
+    ("timeCycle", "R5/PT1S", "timer cycle 'R5/PT1S' repeats more often than every 1 minute"),
+], ids=["huge duration", "far date", "zero cycle", "endless cycle", "short interval"])
+def test_a_computed_timer_value_out_of_bounds_fails_its_step_and_the_case_becomes_an_incident(engine, tag, value,
+                                                                                              message):
+    engine.deploy(waiting(tag, "note"))  # the value is the answer given in the form, known only at run time
+    case = engine.start("p", {}, "clerk")
+    with pytest.raises(StepFailed) as failed:
+        engine.complete_task(open_task(engine, case, "fill")["id"], {"note": value}, "clerk")
+    assert (failed.value.task, str(failed.value).startswith(message)) == ("wait", True)
+    snapshot = engine.snapshot(case)
+    assert (snapshot["status"], [t["name"] for t in snapshot["open_tasks"]]) == ("incident", ["fill"])
+    [incident] = engine.incidents()
+    assert (incident.id, incident.error_task) == (case, "wait")

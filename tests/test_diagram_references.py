@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

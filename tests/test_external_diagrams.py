@@ -26,6 +26,10 @@ B2_UNSUPPORTED = [  # data stores, service tasks without a handler, conditional 
     "_732c0641-b12f-448b-b9f8-a68b355782e3", "_c9cb2415-6a2e-49d6-84b9-27babcde4088",
     "_68ca1f8b-5028-4079-9e35-619b529f4d71", "_f27040d5-765c-493c-bbe7-9fb6ad04cbdc",
     "_4f5e6e50-d9d0-4f97-959a-d1b8e1e32788", "_a74c1d4d-db90-43ff-8920-139a300b39a5"]
+B2_WITHOUT_MESSAGE = [  # message events and a receive task that name no message
+    "_86b052b4-225c-424e-b900-bb94bdd77cec", "_e369fd30-1a71-4d0e-b4d7-2174dd5ba388",
+    "_f2081fdb-3b8a-480b-9f61-fbf683e2018c", "_05c6bc89-5265-435c-8a9e-533c44a6888b",
+    "_f07e4bd2-768d-42c6-a8d5-24d1c3bfa3cb"]
 B2_USER_TASKS = ["_c57a5344-213f-4834-a6c3-94ce878b413c", "_7f4fe4ea-901f-4c74-bcd4-e933495712fd",
                  "_c9870992-6643-4094-acfd-d76e5e37941b", "_0e87da16-736e-45b2-95e5-8f45940f3adf",
                  "_b9343536-6490-4559-8365-71d5c4cbb7cb"]
@@ -33,7 +37,7 @@ VERDICTS = {
     "bpmn-miwg/A.1.0-bpmnio-export.bpmn": [("no_executable_process", "Process_1")],
     "bpmn-miwg/B.2.0-reference.bpmn": [
         ("no_executable_process", None), *[("unsupported", i) for i in B2_UNSUPPORTED],
-        *[("no_form", i) for i in B2_USER_TASKS],
+        *[("no_form", i) for i in B2_USER_TASKS], *[("incomplete", i) for i in B2_WITHOUT_MESSAGE],
         ("timer", "_4e71bf73-1719-401e-a9a2-85dc89fc1150"), ("timer", "_5a6baa94-303a-4750-bde2-e1cd6edace37"),
         ("timer", "_79341f54-50d4-4c60-85f3-fe8839a7554b"), ("timer", "_034907bf-d3d7-4629-818c-14c3e69d5bc6"),
         ("loop", "_c57a5344-213f-4834-a6c3-94ce878b413c"), ("loop", "_149a6e1d-0385-4d0f-a90c-c2150a291a67"),

@@ -5,8 +5,10 @@ cannot run is, even where its own parser would have stopped at the first problem
 """
 
 import pytest
+from sqlalchemy import func, select
 
 from engine.deployment import DeploymentRefused
+from engine.models import ProcessVersion
 from engine.runtime import Engine
 from tests.conftest import diagram_files
 from tests.design_helpers import diagram, flows, problems_by_rule, task, timer_event
@@ -144,3 +146,54 @@ def test_loops_the_engine_cannot_bound_are_refused(engine, loop, message):
     with pytest.raises(DeploymentRefused) as refused:
         engine.deploy(diagram(body))
     assert [(p.element_id, p.message) for p in refused.value.problems] == [("again", message)]
+
+
+MESSAGE = '<bpmn:message id="answer" name="answer_received"/>'
+MISBEHAVING = {  # each validated clean before, then stalled or did nothing when run
+    "flow without id": (
+        '<bpmn:startEvent id="start"/>' + task("check") + '<bpmn:endEvent id="end"/>'
+        '<bpmn:sequenceFlow sourceRef="start" targetRef="check"/>' + flows("check>end"),
+        None, "the sequence flow from 'start' to 'check' has no id", "a case would wait at 'start' for ever"),
+    "task without id": (
+        '<bpmn:startEvent id="start"/><bpmn:scriptTask name="Note"><bpmn:script>a = 1</bpmn:script>'
+        '</bpmn:scriptTask><bpmn:endEvent id="end"/>' + flows("start>end"),
+        None, "this scriptTask has no id", "give it an id"),
+    "receive task without message": (
+        '<bpmn:startEvent id="start"/><bpmn:receiveTask id="wait"/><bpmn:endEvent id="end"/>'
+        + flows("start>wait", "wait>end"),
+        "wait", "the receive task names no message: the engine completes it at once, as if its message had come",
+        "defined: answer ('answer_received')"),
+    "send task without message": (
+        '<bpmn:startEvent id="start"/><bpmn:sendTask id="notify"/><bpmn:endEvent id="end"/>'
+        + flows("start>notify", "notify>end"),
+        "notify", "the send task names no message and no work: the case passes it at once, having sent nothing",
+        "a service task with a registered handler"),
+    "message catch event without message": (
+        '<bpmn:startEvent id="start"/><bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition/>'
+        '</bpmn:intermediateCatchEvent><bpmn:endEvent id="end"/>' + flows("start>wait", "wait>end"),
+        "wait", "this message event names no message, so none can ever reach it", "defined: answer"),
+    "timer with a quoted empty value": (
+        '<bpmn:startEvent id="start"/>' + task("check")
+        + timer_event("late", "check", '<bpmn:timeDuration>""</bpmn:timeDuration>', interrupting=False)
+        + '<bpmn:endEvent id="end"/>' + flows("start>check", "check>end", "late>end"),
+        "late", "the timer has no value", "Duration P10D"),
+}
+
+
+@pytest.mark.parametrize(("body", "element", "message", "hint"), MISBEHAVING.values(), ids=MISBEHAVING.keys())
+def test_a_diagram_that_would_stall_or_do_nothing_is_refused_at_its_element(engine, body, element, message, hint):
+    files = diagram(body, MESSAGE)
+    [problem] = [p for p in engine.validate(files) if p.severity == "error"]
+    assert (problem.element_id, problem.message, problem.line) == (element, message, 3)
+    assert hint in problem.hint
+    with pytest.raises(DeploymentRefused):
+        engine.deploy(files)
+    with engine.session() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessVersion)) == 0
+
+
+def test_receive_and_send_tasks_that_name_their_message_are_accepted(engine):
+    body = ('<bpmn:startEvent id="start"/><bpmn:receiveTask id="wait" messageRef="answer"/>'
+            '<bpmn:sendTask id="tell" messageRef="answer"/><bpmn:endEvent id="end"/>'
+            + flows("start>wait", "wait>tell", "tell>end"))
+    assert problems_by_rule(engine.validate(diagram(body, MESSAGE))) == []
