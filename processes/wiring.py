@@ -11,6 +11,7 @@ from sqlalchemy import Engine as Database
 from engine.case import Hooks
 from engine.store import upgrade as upgrade_engine
 
+from .access import ROLE_LANES
 from .calendar import WorkingCalendar
 from .cases import Projector, is_hotline
 from .departments import Directory
@@ -86,4 +87,4 @@ def enum_filler(directory: Directory):
 def hooks(calendar: WorkingCalendar, directory: Directory) -> Hooks:
     """The hotline's hooks into engine commands."""
     return Hooks(on_saved=Projector(calendar), task_group=task_group, form=enum_filler(directory),
-                 timer_properties={WORKING_DAYS: working_days_timer})
+                 timer_properties={WORKING_DAYS: working_days_timer}, lanes=ROLE_LANES)

@@ -57,3 +57,21 @@ def document_request() -> dict[str, bytes]:
     bpmn = edit(bpmn, '<zeebe:subscription correlationKey="= documentReferenceId" />', "")
     bpmn = add_form(bpmn, "UserTask_CallCustomer", "note")
     return {"C.9.1-reference.bpmn": bpmn, "note.json": NOTE_FORM}
+
+
+VACATION_FORMS = {
+    "handle-vacation-request.json": b'{"type": "object", "properties": {"vacationApproved": {"enum": ["Approve", '
+                                    b'"Reject"]}}, "required": ["vacationApproved"], "additionalProperties": false}',
+    "adjust-vacation-request.json": b'{"type": "object", "properties": {"resendRequest": {"enum": ["Yes", "No"]}}, '
+                                    b'"required": ["resendRequest"], "additionalProperties": false}',
+}
+
+
+def vacation_request(hints: dict[str, str]) -> dict[str, bytes]:
+    """Flowable's VacationRequest as a designer fixes it by following the validation report: each JUEL condition
+    replaced by the plain expression its hint gives (``hints``: flow id → hint), a JSON Schema for each form key."""
+    bpmn = external("flowable-examples/VacationRequest.bpmn20.xml")
+    for found in re.finditer(rb"<!\[CDATA\[(\$\{[^]]*\})\]\]>", bpmn):
+        flow = re.findall(rb'<sequenceFlow id="(\w+)"', bpmn[:found.start()])[-1].decode()
+        bpmn = edit(bpmn, found[1].decode(), hints[flow].split("write the plain expression: ")[1])
+    return {"VacationRequest.bpmn20.xml": bpmn, **VACATION_FORMS}

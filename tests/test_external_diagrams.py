@@ -11,11 +11,19 @@ from sqlalchemy import func, select
 
 from api.cli import main
 from engine.deployment import DeploymentRefused
+from engine.firing import FIRING_DELAY
 from engine.models import ProcessVersion
 from engine.replay import Replayer
 from processes.service import INTAKE_DEFAULTS
 from tests.api_helpers import Api
-from tests.external_helpers import EXTERNAL, document_request, external, invoice_payment, loan_approval
+from tests.external_helpers import (
+    EXTERNAL,
+    document_request,
+    external,
+    invoice_payment,
+    loan_approval,
+    vacation_request,
+)
 from tests.hotline_helpers import intake
 from tests.test_commands import events, open_task
 
@@ -53,6 +61,9 @@ VERDICTS = {
     "camunda-bpm-examples/loanApproval.bpmn": [("foreign_form", "UserTask_1")],
     "camunda-bpm-examples/invoicePayment.bpmn": [("foreign_form", "Task_16y91ka"), ("no_form", "Task_1a2twqz"),
                                                  ("no_form", "Task_0q869n2")],
+    "flowable-examples/VacationRequest.bpmn20.xml": [
+        ("no_form", "handleRequest"), ("no_form", "adjustVacationRequestTask"),
+        *[("foreign_expression", f"flow{i}") for i in (3, 5, 7, 8)]],
 }
 DEPLOYABLE = {"loanApproval": loan_approval, "invoicePayment": invoice_payment, "C.9.1": document_request}
 
@@ -66,7 +77,8 @@ def errors_of(problems) -> list[tuple]:
 
 
 def test_every_external_file_is_covered():
-    assert sorted(str(p.relative_to(EXTERNAL)) for p in EXTERNAL.rglob("*.bpmn")) == sorted(VERDICTS)
+    diagrams = [*EXTERNAL.rglob("*.bpmn"), *EXTERNAL.rglob("*.bpmn20.xml")]
+    assert sorted(str(p.relative_to(EXTERNAL)) for p in diagrams) == sorted(VERDICTS)
 
 
 @pytest.mark.parametrize("name", VERDICTS)
@@ -211,8 +223,8 @@ def test_c91_reminds_daily_six_times_then_times_out_after_a_week(engine, clock):
     assert [t["name"] for t in engine.snapshot(case)["open_tasks"]] == ["UserTask_CallCustomer"]
     fired = [(e.at - start, [t["timer"] for t in e.data["timers"]]) for e in events(engine, case)
              if e.type == "timer_fired"]
-    assert fired == [(timedelta(days=d, seconds=1), ["BoundaryEvent_1"]) for d in range(1, 7)] + [
-        (timedelta(days=7, seconds=1), ["BoundaryEvent_2"])]
+    assert fired == [(timedelta(days=d) + FIRING_DELAY, ["BoundaryEvent_1"]) for d in range(1, 7)] + [
+        (timedelta(days=7) + FIRING_DELAY, ["BoundaryEvent_2"])]  # each at its own moment, not when it was seen
     assert Replayer(engine).verify(case).replay_matches
 
 
@@ -224,3 +236,28 @@ def test_c91_ends_when_the_answer_arrives_before_the_week_is_out(engine, clock):
     engine.send_message(case, "MESSAGE_documentReceived", {"document": "scan.pdf"}, "mailroom")
     snapshot = engine.snapshot(case)
     assert (snapshot["status"], snapshot["next_due_at"]) == ("completed", None)
+
+
+def test_flowable_vacation_request_is_read_like_camunda_and_each_hint_is_built_from_its_expression(engine):
+    problems = engine.validate(as_upload("flowable-examples/VacationRequest.bpmn20.xml"))
+    by_element = {(p.element_id, p.severity): p for p in problems}
+    assert by_element["flow5", "error"].hint == ("this is JUEL (Camunda 7, Activiti, Flowable); write the plain "
+                                                 "expression: vacationApproved == 'Reject'")
+    assert by_element["handleRequest", "error"].message == (
+        "user task names form 'handle-vacation-request', which is not among the deployed files")
+    assert [p.message for p in problems if p.element_id == "adjustVacationRequestTask" and p.rule == "ignored"] == [
+        "flowable:assignee is not read: candidates come from the task's lane"]
+    assert by_element["request", "warning"].hint == "remove flowable:formKey from the start event"
+
+
+def test_flowable_vacation_request_runs_once_the_hints_are_followed(engine):
+    hints = {p.element_id: p.hint for p in engine.validate(as_upload("flowable-examples/VacationRequest.bpmn20.xml"))
+             if p.rule == "foreign_expression"}
+    files = vacation_request(hints)
+    assert errors_of(engine.validate(files)) == []
+    engine.deploy(files)
+    case = engine.start("vacationRequest", {"employeeName": "Li", "numberOfDays": 3}, "clerk")
+    engine.complete_task(open_task(engine, case, "handleRequest")["id"], {"vacationApproved": "Reject"}, "boss")
+    engine.complete_task(open_task(engine, case, "adjustVacationRequestTask")["id"], {"resendRequest": "No"}, "Li")
+    assert engine.snapshot(case)["status"] == "completed"
+    assert Replayer(engine).verify(case).replay_matches
