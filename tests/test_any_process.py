@@ -185,3 +185,15 @@ def test_the_openapi_document_describes_starting_and_signalling_any_process(api)
     assert (list(spec["components"]["schemas"][body]["properties"]), "201" in start_doc["responses"]) == (
         ["data"], True)
     assert "signal" in spec["paths"]["/api/v1/cases/{number}/events/{name}"]["post"]["description"]
+
+
+def test_a_failing_step_of_another_process_becomes_an_incident_listed_by_its_number(api):
+    number = start(api)["number"]
+    task = api.get("designer", f"/tasks?case={number}").get_json()["items"][0]
+    api.post("designer", f"/tasks/{task['id']}/complete", json={"fee": 5})
+    send(api, number, "fee_paid", {"data": {"sum": 5}})  # the diagram's script reads payment['amount']
+    send(api, number, "site_inspected")
+    assert api.post("admin", "/admin/clock", json={"advance": "PT3H"}).status_code == 200
+    case = api.get("designer", f"/cases/{number}").get_json()
+    assert (case["status"], "amount" in case["error"]) == ("incident", True)
+    assert [i["case"] for i in api.get("admin", "/incidents").get_json()] == [number]
