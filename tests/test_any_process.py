@@ -12,9 +12,11 @@ import re
 import pytest
 
 from processes.departments import Directory
+from processes.history import verify_all
 from processes.wiring import enum_filler
 from tests.api_helpers import USERS, Api
 from tests.conftest import DIAGRAMS
+from tests.hotline_helpers import intake
 from tests.test_api import TRIAGE
 
 NUMBER = re.compile(r"^12345-\d{8}-\d{4}$")
@@ -87,8 +89,6 @@ def test_each_case_gets_its_own_number_from_the_hotlines_daily_series(api):
 
 
 def test_administrators_start_the_hotline_process_only_as_an_intake(api):
-    from tests.hotline_helpers import intake
-
     case = api.post("admin", "/processes/hotline_case/cases", json={"data": intake()}).get_json()
     assert (case["status"], case["category"], case["process_id"]) == ("triage", intake()["category"], "hotline_case")
     refused = api.post("admin", "/processes/hotline_case/cases", json={"data": {"applicant": "王五"}})
@@ -197,3 +197,9 @@ def test_a_failing_step_of_another_process_becomes_an_incident_listed_by_its_num
     case = api.get("designer", f"/cases/{number}").get_json()
     assert (case["status"], "amount" in case["error"]) == ("incident", True)
     assert [i["case"] for i in api.get("admin", "/incidents").get_json()] == [number]
+
+
+def test_verifying_every_case_includes_other_processes_cases(api):
+    numbers = [api.register()["number"], start(api)["number"]]
+    assert [(number, verdict.replay_matches) for number, verdict in verify_all(api.hotline)] == [
+        (numbers[0], True), (numbers[1], True)]
