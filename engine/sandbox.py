@@ -8,22 +8,27 @@ are a sequence of assignments, ``if`` blocks and function calls (no loops), each
 same way. ``value_of(name, default)`` reads a field that may be absent (optional form fields).
 ``check`` finds what falls outside the sandbox before anything runs, so a diagram can be refused at
 deploy time with the reason.
+
+Running, every operator, builtin and method is its bounded form (``engine.bounded``): no value outgrows
+the limits, and a too large one is refused before it is built. Every node evaluated first checks the
+step's time budget (``engine.budget``), whose ``BudgetSpent`` the sandbox lets through untouched.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import simpleeval
 
-MAX_EXPRESSION_LENGTH = 4000
-MAX_SCRIPT_STATEMENTS = 200
-MAX_EXPONENT = 1000
-MAX_RESULT_BITS = 4096
+from . import bounded
+from .bounded import BUILTINS, OPERATORS
+from .budget import check as check_budget
+from .limits import MAX_EXPRESSION_CHARS, MAX_SCRIPT_STATEMENTS
+from .sizes import CONTAINERS, SandboxError, ValueTooLarge, checked
+
 COMPILED_CACHE_SIZE = 4096
 
 SAFE_METHODS: dict[type, frozenset[str]] = {
@@ -33,12 +38,6 @@ SAFE_METHODS: dict[type, frozenset[str]] = {
 }
 _METHOD_NAMES = frozenset().union(*SAFE_METHODS.values())
 
-BUILTINS: dict[str, Callable[..., Any]] = {
-    "len": len, "min": min, "max": max, "sum": sum, "abs": abs, "round": round,
-    "int": int, "float": float, "str": str, "bool": bool, "any": any, "all": all,
-    "sorted": sorted, "list": list,
-}
-
 _EXPRESSION_NODES: tuple[type, ...] = (
     ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Store, ast.BinOp, ast.UnaryOp, ast.BoolOp,
     ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Subscript, ast.Slice, ast.Attribute,
@@ -47,23 +46,7 @@ _EXPRESSION_NODES: tuple[type, ...] = (
 )
 _STATEMENT_NODES: tuple[type, ...] = (ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.Expr, ast.Pass)
 _FORBIDDEN_OPERATORS = (ast.MatMult,)
-
-
-class SandboxError(ValueError):
-    """An expression or script falls outside what the sandbox allows."""
-
-
-def _safe_power(base: Any, exponent: Any) -> Any:
-    """Refuse exponents that would build enormous numbers (``9**9**9``)."""
-    if abs(exponent) > MAX_EXPONENT:
-        raise SandboxError(f"exponent {exponent} is larger than {MAX_EXPONENT}")
-    if isinstance(base, int) and isinstance(exponent, int) and base.bit_length() * exponent > MAX_RESULT_BITS:
-        raise SandboxError("the power is too large to compute")
-    return operator.pow(base, exponent)
-
-
-_OPERATORS = {**simpleeval.DEFAULT_OPERATORS, ast.Pow: _safe_power}
-_OPERATORS.pop(ast.MatMult, None)
+_NOT_SEARCHED = frozenset({int, float, complex, bool, str, bytes, type(None), *CONTAINERS})
 
 
 def plain(value: Any) -> Any:
@@ -89,8 +72,8 @@ class Sandbox:
         """Reasons the expression (or script) would be refused; empty when it is acceptable."""
         if not isinstance(text, str) or not text.strip():
             return ["the expression is empty"]
-        if len(text) > MAX_EXPRESSION_LENGTH:
-            return [f"longer than {MAX_EXPRESSION_LENGTH} characters"]
+        if len(text) > MAX_EXPRESSION_CHARS:
+            return [f"longer than {MAX_EXPRESSION_CHARS} characters"]
         try:
             tree = ast.parse(text.strip(), mode="exec" if script else "eval")
         except SyntaxError as err:
@@ -135,12 +118,16 @@ class Sandbox:
 
     @staticmethod
     def _check_power(node: ast.BinOp) -> list[str]:
-        exponent = node.right
-        if isinstance(exponent, ast.Constant) and isinstance(exponent.value, int | float):
-            if abs(exponent.value) > MAX_EXPONENT:
-                return [f"exponent {exponent.value} is larger than {MAX_EXPONENT}"]
-        if isinstance(exponent, ast.BinOp) and isinstance(exponent.op, ast.Pow):
+        """Stacked powers, and a power of two numbers written out whose result would be too large."""
+        if isinstance(node.right, ast.BinOp) and isinstance(node.right.op, ast.Pow):
             return ["stacked powers are not allowed"]
+        if isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Constant):
+            try:
+                bounded.power(node.left.value, node.right.value)
+            except ValueTooLarge as err:
+                return [str(err)]
+            except (ArithmeticError, TypeError, ValueError):
+                return []  # an error at run time, like any other arithmetic error
         return []
 
     # -- running ---------------------------------------------------------------------------------
@@ -186,15 +173,52 @@ class Sandbox:
         for name in names:
             data[name] = evaluator.names[name] = value
 
-    def _evaluator(self, names: Mapping[str, Any]) -> simpleeval.EvalWithCompoundTypes:
+    def _evaluator(self, names: Mapping[str, Any]) -> _BoundedEval:
         names = dict(names)
-        functions = {**self.functions, "value_of": lambda name, default=None: names.get(name, default)}
-        evaluator = simpleeval.EvalWithCompoundTypes(
-            operators=_OPERATORS, functions=functions, names=names, allowed_attrs=SAFE_METHODS
-        )
+        return _BoundedEval({**self.functions, "value_of": lambda name, default=None: names.get(name, default)},
+                            names)
+
+
+class _BoundedEval(simpleeval.EvalWithCompoundTypes):
+    """simpleeval's evaluator with the bounded operators and functions, the time budget checked at every node,
+    and no comprehensions."""
+
+    def __init__(self, functions: dict[str, Callable[..., Any]], names: dict[str, Any]):
+        super().__init__(operators=OPERATORS, functions=dict(functions), names=names, allowed_attrs=SAFE_METHODS)
+        self.functions = functions  # simpleeval adds its own (unbounded) list, tuple, dict and set
         for comprehension in (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp):
-            evaluator.nodes.pop(comprehension, None)
-        return evaluator
+            self.nodes.pop(comprehension, None)
+        for literal in (ast.List, ast.Tuple, ast.Set, ast.Dict):
+            self.nodes[literal] = self._checked(self.nodes[literal])
+
+    def _eval(self, node: ast.AST) -> Any:
+        """simpleeval's node step (``check`` refused every node without a handler), after the time budget.
+
+        A result is searched for modules and forbidden functions unless it is a plain value or a container:
+        simpleeval would walk every container at every node, which costs its whole size each time (and is
+        exponential for one built of repeated parts). A container holds case data (plain JSON values and
+        dates) or values that were node results themselves, searched then."""
+        check_budget()
+        result = self.nodes[type(node)](node)
+        if type(result) not in _NOT_SEARCHED:
+            self._check_disallowed_items(result)
+        return result
+
+    @staticmethod
+    def _checked(build: Callable[[ast.AST], Any]) -> Callable[[ast.AST], Any]:
+        """A literal's items are bounded already; its whole size (``[a, a, a]``, ``{**a, **b}``) is checked."""
+        return lambda node: checked(build(node))
+
+    def _eval_attribute(self, node: ast.Attribute) -> Any:
+        return bounded.bounded_method(node.attr, super()._eval_attribute(node))
+
+    def _eval_formattedvalue(self, node: ast.FormattedValue) -> str:
+        value = self._eval(node.value)
+        return bounded.format_value(value, self._eval(node.format_spec) if node.format_spec else "")
+
+    def _eval_joinedstr(self, node: ast.JoinedStr) -> str:
+        """simpleeval writes each part out before measuring it; here each is measured before it is written."""
+        return bounded.joined([self._eval(part) for part in node.values])
 
 
 def _value(evaluator: simpleeval.SimpleEval, node: ast.AST) -> Any:
