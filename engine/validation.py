@@ -225,22 +225,25 @@ def _attempt(steps: list, checked: Checked, each: bool = False) -> bool:
     for step in steps:
         try:
             step()
-        except ValidationException as err:
+        except Exception as err:  # the parser raises plain exceptions too, for some malformed input
             ok = False
-            _add_refusal(checked, Problem(str(err).split("\n")[0].strip(), file=err.file_name or None,
-                                          element_id=err.id or None, line=err.line_number or None, rule="engine"))
-        except RecursionError:  # the parser follows each path by recursion, one level per step
-            ok = False
-            _add_refusal(checked, Problem(
-                "a path of the diagram is too long for the engine to read (it follows each path step by step)",
-                hint="split the path into sub-processes or called processes of a few hundred steps each",
-                rule="too_long"))
-        except Exception as err:  # the parser raises plain exceptions for some malformed input
-            ok = False
-            _add_refusal(checked, Problem(f"the engine could not read the diagram: {err}", rule="engine"))
+            _add_refusal(checked, _refusal(err))
         if not ok and not each:
             return False
     return ok
+
+
+def _refusal(err: Exception) -> Problem:
+    """SpiffWorkflow's refusal as a problem, in a designer's words where its own are a Python error."""
+    if isinstance(err, RecursionError) or isinstance(err.__context__, RecursionError):
+        # its parser follows each path by recursion, one level per step (and wraps the error it meets)
+        return Problem("a path of the diagram is too long for the engine to read (it follows each path step by "
+                       "step)", hint="split the path into sub-processes or called processes of a few hundred steps "
+                       "each", rule="too_long")
+    if isinstance(err, ValidationException):
+        return Problem(str(err).split("\n")[0].strip(), file=err.file_name or None, element_id=err.id or None,
+                       line=err.line_number or None, rule="engine")
+    return Problem(f"the engine could not read the diagram: {err}", rule="engine")
 
 
 def _add_refusal(checked: Checked, problem: Problem) -> None:

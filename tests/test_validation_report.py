@@ -197,3 +197,15 @@ def test_receive_and_send_tasks_that_name_their_message_are_accepted(engine):
             '<bpmn:sendTask id="tell" messageRef="answer"/><bpmn:endEvent id="end"/>'
             + flows("start>wait", "wait>tell", "tell>end"))
     assert problems_by_rule(engine.validate(diagram(body, MESSAGE))) == []
+
+
+def test_a_path_too_long_for_the_engine_to_read_is_refused_in_words(engine):
+    steps = [f"s{i}" for i in range(1000)]
+    path = ["start", *steps, "end"]
+    body = ('<bpmn:startEvent id="start"/>' + "".join(f'<bpmn:scriptTask id="{s}"><bpmn:script>x = 1</bpmn:script>'
+                                                      "</bpmn:scriptTask>" for s in steps)
+            + '<bpmn:endEvent id="end"/>' + flows(*(f"{a}>{b}" for a, b in zip(path, path[1:], strict=False))))
+    [problem] = engine.validate(diagram(body))
+    assert (problem.rule, problem.message) == (
+        "too_long", "a path of the diagram is too long for the engine to read (it follows each path step by step)")
+    assert "sub-processes" in problem.hint
