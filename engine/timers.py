@@ -65,6 +65,8 @@ def duration_from(start: datetime, iso: str) -> timedelta:
     """An ISO 8601 duration (``P3D``, ``P1M``, ``PT4H``) as a timedelta from ``start`` (months vary in length)."""
     try:
         return TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(iso), start)
+    except timer_values.TimerValueError:
+        raise  # beyond the engine's horizon (a ValueError that says so)
     except Exception as err:  # SpiffWorkflow raises a bare Exception for malformed durations
         raise ValueError(f"not an ISO 8601 duration: {iso}") from err
 
