@@ -3,6 +3,10 @@
 A version stores the exact files (served back byte for byte), the built spec (serialized once,
 not per case) and the catalogue of user tasks. Deploying identical files again returns the
 existing version. Specs are rebuilt from JSON once per process and kept in memory.
+
+Forms and decision tables belong to a diagram: deployed without one, they replace their namesakes in
+the latest version of the one process that has files of those names, as its next version (what a
+designer who fixed ``triage.json`` expects); they are refused when no process, or several, have them.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from .bundle import Bundle, Problem
+from .bundle import Bundle, Problem, read_bundle
 from .compat import prepare_specs
 from .expressions import is_iso_timer
 from .extensions import Extensions
+from .forms import with_references
 from .models import DeployedFile, ProcessVersion
 from .sandbox import Sandbox
 from .serializer import StateSerializer
@@ -44,15 +49,46 @@ class Deployed:
 def deploy(session: Session, bundle: Bundle, sandbox: Sandbox, serializer: StateSerializer, actor: str,
            now: datetime, extensions: Extensions | None = None) -> Deployed:
     """Validate and store a bundle as the next version of its process (or return the identical one)."""
+    if not bundle.problems and not bundle.of_kind("bpmn"):
+        bundle = _with_their_diagram(session, bundle)
     checked = validate(bundle, sandbox, extensions)
     if checked.errors:
         raise DeploymentRefused(checked.errors)
+    if checked.process_id is None:
+        raise DeploymentRefused([Problem("no process to deploy: every executable process is called by another",
+                                         hint="deploy the calling process with the processes it calls")])
     existing = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_id == checked.process_id, ProcessVersion.content_hash == bundle.content_hash)).first()
     if existing:
         return _deployed(existing, created=False)
     version = _new_version(session, checked, bundle, serializer, actor, now)
     return _deployed(version, created=True)
+
+
+def _with_their_diagram(session: Session, bundle: Bundle) -> Bundle:
+    """Forms or decision tables sent alone, completed with the other files of the latest version of the one
+    process that has files of their names."""
+    latest = select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("version")).group_by(
+        ProcessVersion.process_id).subquery()
+    found = session.scalars(select(ProcessVersion.id).join(latest, (ProcessVersion.process_id == latest.c.process_id)
+                                                           & (ProcessVersion.version == latest.c.version))
+                            .join(ProcessVersion.files).where(DeployedFile.name.in_(bundle.files)))
+    owners = [session.get(ProcessVersion, version_id) for version_id in sorted(set(found))]
+    if len(owners) != 1:
+        raise DeploymentRefused([_ownerless(bundle, sorted(v.process_id for v in owners))])
+    return read_bundle({**{f.name: f.content for f in owners[0].files}, **bundle.files})
+
+
+def _ownerless(bundle: Bundle, owners: list[str]) -> Problem:
+    """Why forms or decision tables sent alone cannot be deployed, and what to send instead."""
+    names = ", ".join(sorted(bundle.files))
+    if owners:
+        return Problem(f"{names} belong to several processes ({', '.join(owners)})", rule="no_diagram",
+                       hint="deploy them with the .bpmn diagram of the process they are for")
+    return Problem(f"{names} belong to no deployed process: forms and decision tables are deployed with the "
+                   "diagram that uses them", rule="no_diagram",
+                   hint="deploy them together with the .bpmn diagram (its user tasks name the forms, its "
+                        "business rule tasks the decisions)")
 
 
 def _new_version(session: Session, checked: Checked, bundle: Bundle, serializer: StateSerializer, actor: str,
@@ -66,7 +102,8 @@ def _new_version(session: Session, checked: Checked, bundle: Bundle, serializer:
     version = ProcessVersion(
         process_id=checked.process_id, version=(latest or 0) + 1, content_hash=bundle.content_hash,
         deployed_at=now, deployed_by=actor, spec=serializer.dump_specs(spec, subprocess_specs),
-        user_tasks={name: asdict(info) for name, info in checked.user_tasks.items()}, forms=bundle.forms,
+        user_tasks={name: asdict(info) for name, info in checked.user_tasks.items()},
+        forms=with_references(bundle.forms),
         files=[DeployedFile(name=name, content=content) for name, content in sorted(bundle.files.items())],
     )
     session.add(version)

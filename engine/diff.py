@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
 from .bpmn_xml import BPMN, FLOW_NODES, NS, local
-from .bundle import KINDS, parse_xml
+from .bundle import kind_of, parse_xml
 
 BPMN_ELEMENTS = FLOW_NODES | {"sequenceFlow", "lane", "process", "dataObject", "message", "signal", "error",
                               "escalation"}
@@ -76,7 +75,7 @@ def elements(files: dict[str, bytes]) -> dict[str, Element]:
     """Every element of the diagrams (and decision tables) by id, with what describes it."""
     found: dict[str, Element] = {}
     for name, content in sorted(files.items()):
-        if KINDS.get(Path(name).suffix) not in ("bpmn", "dmn"):
+        if kind_of(name) not in ("bpmn", "dmn"):
             continue
         tree, _ = parse_xml(name, content)
         if tree is None:

@@ -7,7 +7,7 @@ Each bound is checked at deploy where the value is written in the file, and at r
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 # -- values an expression, script or DMN cell may build ----------------------------------------------
 MAX_STRING_CHARS = 100_000  # a string (also what ``str()``, ``%`` and f-strings produce)
@@ -27,6 +27,10 @@ MAX_CYCLE_REPETITIONS = 1000  # and a cycle must give its count (``R5/P1D``, nev
 
 # -- multi-instance --------------------------------------------------------------------------------
 MAX_CARDINALITY = 100  # instances of one multi-instance activity
+
+# -- moments a request names (list bounds, the simulated clock) --------------------------------------
+EARLIEST_MOMENT = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_MOMENT = datetime(2200, 1, 1, tzinfo=UTC)
 
 # -- forms and request bodies ------------------------------------------------------------------------
 MAX_NESTING = 32  # depth of a form's JSON Schema, of a JSON body and of a value an expression builds

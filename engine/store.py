@@ -15,13 +15,16 @@ WRITE = "hotline_write"  # execution option marking a connection that will write
 
 
 def connect(url: str = DEFAULT_URL) -> Engine:
-    """Create a database engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers."""
+    """Create a database engine; SQLite gets WAL, foreign keys and a busy timeout for concurrent writers.
+
+    Statement parameters are kept out of error messages (``hide_parameters``): they hold callers' names and
+    phones, and an error's message ends up in the log."""
     if url.startswith("sqlite"):
-        db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        db = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
         event.listen(db, "connect", _sqlite_pragmas)
         event.listen(db, "begin", _sqlite_begin)
         return db
-    return create_engine(url, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
 def _sqlite_begin(conn) -> None:
