@@ -33,8 +33,9 @@ def _subscription_problem(name: str, subscription: etree._Element, sandbox: Sand
     message = owner(subscription)
     label = message.get("name") if is_bpmn(message, "message") and message.get("name") else "{name}"
     endpoint = f"POST /cases/{{number}}/events/{label}"
-    feel = foreign.hint(key, lambda candidate: not sandbox.check(candidate)) if key.startswith("=") else None
-    plain = f"; for SpiffWorkflow correlation properties, {feel.split('; ', 1)[1]}" if feel else ""
+    feel = foreign.translation(key, lambda candidate: not sandbox.check(candidate)) if key.startswith("=") else None
+    plain = f"; for SpiffWorkflow correlation properties, write the plain expression: {feel[1]}" \
+        if feel and feel[1] else ""
     return located(f"{'FEEL ' if feel else ''}correlation key '{key}' (Camunda 8) is not supported", name, message,
                    f"remove the correlation key: the message reaches one case through the API ({endpoint}){plain}",
                    rule="foreign_expression" if feel else "unsupported")

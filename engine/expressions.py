@@ -31,8 +31,8 @@ _LOOKS_ISO = re.compile(r"^(P\d|PT\d|R\d*/|\d{4}-\d{2})", re.IGNORECASE)
 _LOOP_EXPRESSIONS = ("loopCardinality", "completionCondition", "loopCondition")
 NO_VALUE_HINT = "set Timer → Type and Value, e.g. Duration P10D, Cycle R3/P1D or Date 2026-10-08T09:00:00+08:00"
 TIMER_HINT = (f"write a duration like P10D or PT4H, a date-time, or a cycle like R3/P1D; a timer waits at most "
-              f"{TIMER_HORIZON.days} days, and a cycle gives its count (at most {MAX_CYCLE_REPETITIONS}) and repeats "
-              f"at most every {int(MIN_CYCLE_INTERVAL.total_seconds())} s")
+              f"{TIMER_HORIZON.days} days, and a cycle gives its count (at most {MAX_CYCLE_REPETITIONS}) and an "
+              f"interval of at least {int(MIN_CYCLE_INTERVAL.total_seconds())} s")
 # What SpiffWorkflow itself must be able to read of a literal value, once it is within bounds.
 _SPIFF_READS = {timer_values.DURATION: "parse_iso_duration", timer_values.CYCLE: "parse_iso_recurring_interval"}
 

@@ -27,22 +27,29 @@ _PLAIN_LANGUAGES = ("", "python", "text/python", "spiff", "spiffworkflow")
 
 
 def hint(text: str, accepts: Callable[[str], bool]) -> str | None:
-    """The hint for JUEL or FEEL text (None when it is neither): the plain expression to write, when it
-    translates into one ``accepts`` takes."""
+    """The hint for JUEL or FEEL text (None when it is neither): the plain expression to write, when the text
+    translates into one ``accepts`` takes, else an example."""
+    found = translation(text, accepts)
+    if found is None:
+        return None
+    language, plain = found
+    return f"this is {language}; " + (f"write the plain expression: {plain}" if plain
+                                      else f"write a plain expression such as: {JUEL_EXAMPLE}")
+
+
+def translation(text: str, accepts: Callable[[str], bool]) -> tuple[str, str | None] | None:
+    """The language of JUEL or FEEL text and its plain translation (None where ``accepts`` refuses it); None
+    for text in neither language."""
     stripped = text.strip()
     juel = _JUEL.match(stripped)
     if juel:
-        return _offer("JUEL (Camunda 7, Activiti, Flowable)", _translate(juel["body"], _JUEL_WORDS, _JUEL_SYMBOLS),
-                      accepts)
-    if stripped.startswith("="):
-        return _offer("FEEL (Camunda 8)", _translate(stripped[1:], _FEEL_WORDS, _FEEL_SYMBOLS), accepts)
-    return None
-
-
-def _offer(language: str, candidate: str, accepts: Callable[[str], bool]) -> str:
-    if candidate and accepts(candidate):
-        return f"this is {language}; write the plain expression: {candidate}"
-    return f"this is {language}; write a plain expression such as: {JUEL_EXAMPLE}"
+        language, candidate = "JUEL (Camunda 7, Activiti, Flowable)", _translate(juel["body"], _JUEL_WORDS,
+                                                                                   _JUEL_SYMBOLS)
+    elif stripped.startswith("="):
+        language, candidate = "FEEL (Camunda 8)", _translate(stripped[1:], _FEEL_WORDS, _FEEL_SYMBOLS)
+    else:
+        return None
+    return language, candidate if candidate and accepts(candidate) else None
 
 
 def _translate(body: str, words: dict[str, str], symbols: list[tuple[re.Pattern, str]]) -> str:

@@ -79,7 +79,7 @@ def check_date_or_duration(text: str, now: datetime) -> None:
 def check_cycle(text: str, now: datetime) -> None:
     """``R<count>/<interval>``, ``R<count>/<start>/<interval>`` or ``R<count>/<interval>/<end>``: a count of at most
     ``MAX_CYCLE_REPETITIONS``, an interval of at least ``MIN_CYCLE_INTERVAL``, a start within the horizon."""
-    found = _CYCLE.match(text)
+    found = _CYCLE.match(text.replace("--", "/"))  # ISO's other separator, as SpiffWorkflow reads it
     if found is None:
         raise TimerValueError(f"timer cycle '{text}' is not an ISO 8601 repeating interval such as R3/P1D")
     count, parts = found["count"], [p for p in (found["first"], found["second"]) if p]

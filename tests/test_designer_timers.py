@@ -117,6 +117,7 @@ OUT_OF_BOUNDS = [  # (timer type, value, what the designer is told); every one o
                             "at most 1000"),
     ("timeCycle", "R5/PT1S", "timer cycle 'R5/PT1S' repeats more often than every 1 minute"),
     ("timeCycle", "R5000/P1D", "timer cycle 'R5000/P1D' repeats 5000 times; at most 1000"),
+    ("timeCycle", "R3/9999-01-01T00:00:00Z/P1D", "timer date '9999-01-01T00:00:00Z' is more than 3660 days ahead"),
     ("timeDate", "P3D", "timer date 'P3D' is not an ISO 8601 date-time"),
     ("timeDuration", "'P'", "timer duration 'P' is not an ISO 8601 duration such as P10D or PT4H"),
 ]
@@ -130,7 +131,8 @@ def test_a_timer_value_out_of_bounds_is_refused_at_deploy_with_the_limit(engine,
 
 
 @pytest.mark.parametrize(("tag", "value"), [("timeCycle", "R1000/PT1M"), ("timeDuration", "P10Y"),
-                                            ("timeDate", "2036-01-01T00:00:00+08:00"), ("timeCycle", "R3/P1D")])
+                                            ("timeDate", "2036-01-01T00:00:00+08:00"), ("timeCycle", "R3/P1D"),
+                                            ("timeCycle", "R3/2026-12-01T09:00:00+08:00/P1D")])
 def test_timer_values_within_bounds_are_accepted(engine, tag, value):
     assert problems_by_rule(engine.validate(waiting(tag, value))) == []
 
