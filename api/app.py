@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flask import Flask, request
@@ -9,6 +10,8 @@ from flask_smorest import Api
 from flask_smorest.arguments import ArgumentsMixin
 from marshmallow import RAISE
 
+from engine.limits import MAX_NESTING
+from engine.nesting import json_text, json_too_deep
 from processes.service import Hotline
 
 from . import errors
@@ -18,6 +21,7 @@ from .schemas import ProblemOut
 
 MAX_BODY = 17 * 1024 * 1024  # a deployment bundle (16 MB) with multipart overhead
 MAX_JSON_BODY = 256 * 1024
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 in a JSON text, not an escaped backslash before u0000
 
 
 # Unknown query parameters are refused like unknown body fields (webargs drops them by default).
@@ -48,6 +52,7 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     app.extensions["scheduler_running"] = scheduler_running
     app.before_request(_limit_json_body)
     app.before_request(authenticate)
+    app.before_request(_refuse_hostile_input)
     api = HotlineApi(app)
     errors.register(app)
 
@@ -63,3 +68,23 @@ def _limit_json_body():
     if request.content_length and request.content_length > MAX_JSON_BODY and request.mimetype != "multipart/form-data":
         return errors.problem(413, text("请求体过大", f"the body exceeds {MAX_JSON_BODY // 1024} KB"))
     return None
+
+
+def _refuse_hostile_input():
+    """Refuse, before anything parses them, what would make a parser or the database fail instead of answering:
+    JSON nested deeper than ``MAX_NESTING`` (parsers recurse once per level) and NUL characters in the path,
+    the query or a JSON body (PostgreSQL cannot store them; nothing a person types contains one)."""
+    if "\0" in request.path or any("\0" in k or "\0" in v for k, v in request.args.items(multi=True)):
+        return _hostile(text("路径或查询参数含有 NUL 字符", "the path or query contains a NUL character"))
+    if not request.is_json:
+        return None
+    body = json_text(request.get_data(cache=True))
+    if json_too_deep(body, MAX_NESTING):
+        return _hostile(text(f"JSON 嵌套超过 {MAX_NESTING} 层", f"the JSON nests deeper than {MAX_NESTING} levels"))
+    if _NUL_ESCAPE.search(body):
+        return _hostile(text("请求体含有 NUL 字符 (\\u0000)", "the body contains a NUL character (\\u0000)"))
+    return None
+
+
+def _hostile(detail: str):
+    return errors.problem(400, detail, {"_": [detail]})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
-from flask import Flask, Response, json
-from sqlalchemy.exc import InterfaceError, OperationalError
+from flask import Flask, Response, json, request
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine.clock import ClockError
@@ -68,6 +69,8 @@ def register(app: Flask) -> None:
         400, str(e), {"_": [str(p) for p in e.problems]}, problems=[p.as_dict() for p in e.problems]))
     app.register_error_handler(StepFailed, lambda e: problem(
         409, f"the case could not advance: {e}", task=e.task))
+    app.register_error_handler(DataError, lambda e: problem(400, text(
+        "数据库拒绝了其中的一个值（超出范围或不允许）", "the database refused a value (out of range or not allowed)")))
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
@@ -84,5 +87,16 @@ def _database_unavailable(error: Exception) -> Response:
 def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http(error)
-    log.exception("unexpected error")
+    log.error("unexpected error in %s %s\n%s", request.method, request.path, redacted_traceback(error))
     return problem(500, InternalServerError.description)
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """Where an error (and each error that caused it) happened: code locations and exception types, without
+    their messages, which may quote the data being handled (a confidential caller's name and phone)."""
+    parts: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(parts) < 10:
+        parts.append("".join(traceback.format_tb(current.__traceback__)) + type(current).__qualname__)
+        current = current.__cause__ or current.__context__
+    return "\n-- which was raised while handling --\n".join(parts)

@@ -6,8 +6,12 @@ silently dropped or stored.
 
 from __future__ import annotations
 
-from marshmallow import INCLUDE, Schema, fields, validate
+import re
+from datetime import timedelta
 
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+
+from engine.limits import EARLIEST_MOMENT, LATEST_MOMENT, TIMER_HORIZON
 from processes.scope import INTAKE_CODES
 
 TREATMENTS = ("immediate", "assignment", "direct", "submission")
@@ -17,6 +21,34 @@ ROLES = ("operator", "dispatcher", "department", "supervisor", "leader", "audito
 ISO_DURATION = r"^P(?=\d|T\d)(\d{1,4}Y)?(\d{1,4}M)?(\d{1,4}W)?(\d{1,5}D)?(T(\d{1,6}H)?(\d{1,7}M)?(\d{1,8}S)?)?$"
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")
 Text = fields.String
+# The longest each part of ``ISO_DURATION`` (years, months, weeks, days, the time part, hours, minutes, seconds) can be.
+_AT_MOST = (timedelta(days=366), timedelta(days=31), timedelta(weeks=1), timedelta(days=1), None, timedelta(hours=1),
+            timedelta(minutes=1), timedelta(seconds=1))
+
+
+class StrictBoolean(fields.Boolean):
+    """``true`` or ``false`` only: marshmallow's Boolean also takes 1, "yes" or "on" (and ``1 in {True}`` holds)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def moment(**kwargs) -> fields.AwareDateTime:
+    """An ISO 8601 date-time with its offset, between ``EARLIEST_MOMENT`` and ``LATEST_MOMENT`` (so it converts to
+    UTC and compares with stored times, whatever its offset)."""
+    years = f"{EARLIEST_MOMENT.year}–{LATEST_MOMENT.year - 1}"
+    return fields.AwareDateTime(validate=validate.Range(EARLIEST_MOMENT, LATEST_MOMENT, max_inclusive=False,
+                                                        error=f"must fall in the years {years}"), **kwargs)
+
+
+def within_horizon(iso: str) -> None:
+    """An ISO 8601 duration of at most ``TIMER_HORIZON`` (a year counted as 366 days, a month as 31)."""
+    match = re.match(ISO_DURATION, iso)
+    parts = zip(match.groups(), _AT_MOST, strict=True) if match else ()
+    if sum((int(part[:-1]) * unit for part, unit in parts if part and unit), timedelta()) > TIMER_HORIZON:
+        raise ValidationError(f"at most {TIMER_HORIZON.days} days")
 
 
 class CallerIn(Schema):
@@ -30,7 +62,7 @@ class CaseIn(Schema):
     """A call as the operator registers it."""
 
     caller = fields.Nested(CallerIn, required=True)
-    confidential = fields.Boolean(required=True, truthy={True}, falsy={False})
+    confidential = StrictBoolean(required=True)
     category = Text(required=True, validate=validate.OneOf(INTAKE_CODES))
     subject = Text(required=True, validate=validate.Length(1, 200))
     content = Text(required=True, validate=validate.Length(1, 10000))
@@ -50,8 +82,8 @@ class CaseQuery(Paging):
     treatment = Text(validate=validate.OneOf(TREATMENTS))
     department = Text(validate=CODE)
     overdue = fields.Boolean()
-    from_ = fields.AwareDateTime(data_key="from", metadata={"description": "registered at or after (ISO 8601)"})
-    to = fields.AwareDateTime(metadata={"description": "registered before (ISO 8601)"})
+    from_ = moment(data_key="from", metadata={"description": "registered at or after (ISO 8601)"})
+    to = moment(metadata={"description": "registered before (ISO 8601)"})
 
 
 class TaskQuery(Paging):
@@ -171,8 +203,9 @@ class DepartmentOut(Schema):
 
 
 class ClockIn(Schema):
-    advance = Text(validate=validate.Regexp(ISO_DURATION), metadata={"description": "an ISO 8601 duration (P3D, PT4H)"})
-    set = fields.AwareDateTime()
+    advance = Text(validate=[validate.Regexp(ISO_DURATION), within_horizon],
+                   metadata={"description": f"an ISO 8601 duration (P3D, PT4H), at most {TIMER_HORIZON.days} days"})
+    set = moment()
 
 
 class ClockOut(Schema):

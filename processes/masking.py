@@ -9,16 +9,22 @@ from .users import User
 
 CALLER_FIELDS = ("name", "phone", "work_unit", "address")
 MASK = "***"
+PHONE_TAIL = 4
+MIN_PHONE_SHOWN = 11  # a phone shows its last four only when it has at least seven more (a mobile number)
 
 
 def mask_text(field: str, value: str) -> str:
-    """Keep just enough for staff to tell callers apart on the phone: a surname, the phone's last four."""
+    """Keep just enough for staff to tell callers apart on the phone: a surname, a mobile's last four.
+
+    Only what leaves most of the value hidden is kept: a one-character name, or a shorter number, is masked
+    whole (kept as before, ``李`` showed as ``李*`` and ``1234`` as ``***1234``)."""
+    value = value.strip()
     if not value:
         return value
-    if field == "name":
-        return value[0] + "*" * max(len(value) - 1, 1)
-    if field == "phone":
-        return "*" * max(len(value) - 4, 3) + value[-4:]
+    if field == "name" and len(value) >= 2:
+        return value[0] + "*" * (len(value) - 1)
+    if field == "phone" and len(value) >= MIN_PHONE_SHOWN:
+        return "*" * (len(value) - PHONE_TAIL) + value[-PHONE_TAIL:]
     return MASK
 
 
