@@ -16,7 +16,7 @@ from .auth import current_user, hotline, roles
 from .cases import view
 from .errors import problem
 from .i18n import text
-from .schemas import CaseOut, DataIn
+from .schemas import CaseOut, DataIn, StrictBoolean
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v1/processes",
                 description="Cases of any process started; process versions compared, and cases moved between them")
@@ -67,7 +67,7 @@ class DiffOut(Schema):
 class MigrationIn(Schema):
     from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(1, MAX_VERSION))
     to = fields.Integer(required=True, validate=validate.Range(1, MAX_VERSION))
-    dry_run = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    dry_run = StrictBoolean(load_default=False)
 
 
 class RefusedOut(Schema):

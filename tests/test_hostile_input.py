@@ -56,7 +56,7 @@ def upload(api: Api, files: dict[str, bytes], user: str = "designer", path: str 
 @pytest.mark.parametrize("body", [DEEP_ARRAY, DEEP_OBJECT], ids=["array", "object"])
 @pytest.mark.parametrize(("user", "path"), [
     ("operator", "/cases"), ("admin", "/admin/clock"), ("operator", "/cases/X/withdraw"),
-    ("water", "/tasks/X/complete"), ("designer", "/processes/p/versions/migrations")])
+    ("water", "/tasks/X/complete"), ("admin", "/processes/hotline_case/migrations")])
 def test_json_nested_50000_deep_gets_400(api, body, user, path):
     before = state(api)
     problem = assert_refused(api.post(user, path, data=body, content_type="application/json"))
@@ -148,6 +148,13 @@ def test_confidential_must_be_a_real_boolean(api, confidential):
     problem = assert_refused(api.post("operator", "/cases", json=intake(confidential=confidential)))
     assert "confidential" in problem["errors"]
     assert state(api) == before
+
+
+@pytest.mark.parametrize("dry_run", [0, 1])
+def test_a_migration_is_a_dry_run_only_by_a_real_boolean(api, dry_run):
+    body = {"from": 1, "to": 1, "dry_run": dry_run}
+    problem = assert_refused(api.post("admin", "/processes/hotline_case/migrations", json=body))
+    assert "dry_run" in problem["errors"]
 
 
 @pytest.mark.parametrize(("name", "phone"), [("李", "1234"), (" 李 ", "110"), ("欧", "12345678")])
