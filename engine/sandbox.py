@@ -206,8 +206,9 @@ class _BoundedEval(simpleeval.EvalWithCompoundTypes):
 
     @staticmethod
     def _checked(build: Callable[[ast.AST], Any]) -> Callable[[ast.AST], Any]:
-        """A literal's items are bounded already; its whole size (``[a, a, a]``, ``{**a, **b}``) is checked."""
-        return lambda node: checked(build(node))
+        """A literal's items are bounded already; its whole size (``[a, a, a]``, ``{**a, **b}``) is checked,
+        unless it is written out in constants (``x in ['a', 'b']``): no larger than the expression then."""
+        return lambda node: build(node) if _of_constants(node) else checked(build(node))
 
     def _eval_attribute(self, node: ast.Attribute) -> Any:
         return bounded.bounded_method(node.attr, super()._eval_attribute(node))
@@ -219,6 +220,11 @@ class _BoundedEval(simpleeval.EvalWithCompoundTypes):
     def _eval_joinedstr(self, node: ast.JoinedStr) -> str:
         """simpleeval writes each part out before measuring it; here each is measured before it is written."""
         return bounded.joined([self._eval(part) for part in node.values])
+
+
+def _of_constants(node: ast.List | ast.Tuple | ast.Set | ast.Dict) -> bool:
+    parts = [*node.keys, *node.values] if isinstance(node, ast.Dict) else node.elts
+    return all(isinstance(part, ast.Constant) for part in parts)
 
 
 def _value(evaluator: simpleeval.SimpleEval, node: ast.AST) -> Any:
