@@ -310,7 +310,7 @@ class Engine(TimerCommands, IncidentCommands):
             task = getattr(err, "task", None)
             name = task.task_spec.bpmn_id if task is not None else None
             log.info("step failed in task %s: %s", name, type(err).__name__)
-            raise StepFailed(str(err) or type(err).__name__, name) from err
+            raise StepFailed(_reason(err), name) from err
 
     def _save(self, case: Case, step: Step, actor: str, status: str) -> None:
         """Write the case, its open tasks and audit events, and the domain's projection, in the write transaction."""
@@ -396,3 +396,13 @@ class Engine(TimerCommands, IncidentCommands):
 def _behind(instance: Instance, now: datetime) -> bool:
     """The case has a running timer whose moment has passed (strictly, as SpiffWorkflow compares)."""
     return instance.status == RUNNING and instance.next_due_at is not None and instance.next_due_at < now
+
+
+def _reason(err: BaseException) -> str:
+    """What went wrong, with the root cause SpiffWorkflow wraps (``Error evaluating expression`` alone says little)."""
+    text, cause = str(err) or type(err).__name__, err.__cause__ or err.__context__
+    while cause is not None and (cause.__cause__ or cause.__context__) is not None:
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text = f"{text}: {cause}"
+    return text
