@@ -40,7 +40,7 @@ class Node:
 
     def stop(self) -> None:
         if self.scheduler and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown()  # waits for a firing under way, which must not run into the next test
         self.db.dispose()
 
 
