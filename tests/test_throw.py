@@ -120,7 +120,7 @@ def test_a_dispatcher_raises_an_error_on_triage_and_the_case_goes_to_the_referra
 
 @pytest.mark.parametrize(("user", "kind", "body", "status", "field"), [
     ("operator", "error", {"code": "out_of_scope"}, 404, None),  # not a candidate: the task is not theirs to know
-    ("designer", "error", {"code": "out_of_scope"}, 403, None),
+    ("designer", "error", {"code": "out_of_scope"}, 404, None),  # designers work their own processes' tasks only
     ("dispatcher", "error", {"code": "no_budget"}, 400, "code"),
     ("dispatcher", "escalation", {"code": "out_of_scope"}, 400, "code"),
     ("dispatcher", "error", {"message": "no code"}, 400, "code"),
