@@ -164,7 +164,21 @@ def form_problems(name: str, forms: dict[str, dict]) -> list[Problem]:
     resolver = _NOTHING_OUTSIDE.resolver_with_root(DRAFT202012.create_resource(contained))
     for schema, scope in _subschemas(form, resolver):
         problems += _reference_problems(file, schema, scope) + _pattern_problems(file, schema)
-    return problems
+    return problems or _loop_problems(file, contained)
+
+
+def _loop_problems(file: str, form: dict) -> list[Problem]:
+    """A form whose references lead back to themselves without reading any deeper into the answer (``"$ref":
+    "#"`` at its top) would recurse for ever on any answer: tried on a few plain answers."""
+    validator = FormValidator(form, registry=_NOTHING_OUTSIDE, format_checker=FORMATS)
+    try:
+        for answer in (None, {}, [], "", 0):
+            list(validator.iter_errors(answer))  # every keyword, not only up to the first error
+    except RecursionError:
+        return [Problem("the form refers to itself without end", file=file, rule="form_reference",
+                        hint="a $ref back to the form (or a part that contains it) must sit under a property "
+                             "or an item, so each step reads deeper into the answer")]
+    return []
 
 
 def _subschemas(form: dict, resolver) -> Iterator[tuple[Any, Any]]:
