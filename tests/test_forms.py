@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from engine.errors import InvalidData
+from engine.forms import check_form
 from tests.api_helpers import Api
 from tests.hotline_helpers import CALLER
 
@@ -186,3 +188,15 @@ def test_a_regex_answer_is_checked_on_re2(api, note, status):
 def test_what_jsonschema_would_run_on_a_backtracking_engine_is_refused(api, change, message):
     [problem] = refused(api, hotline_files(intake={**form("intake"), **change}), "form")
     assert message in problem["message"]
+
+
+@pytest.mark.parametrize("schema", [
+    {"properties": {"a": {"$ref": "http://127.0.0.1:9/name.json"}}},
+    {"properties": {"a": {"$schema": "https://json-schema.org/draft/2020-12/schema", "pattern": EVIL}}},
+    {"properties": {"a": {"pattern": "^(a)\\1$"}}}, {"$ref": "#"}])
+def test_a_form_stored_before_these_checks_refuses_the_answers_it_cannot_check_safely(schema):
+    """Versions deployed earlier were not checked: their forms refuse answers rather than fetch, backtrack or
+    recurse for ever."""
+    with pytest.raises(InvalidData) as raised:
+        check_form(schema, {"a": EVIL_ANSWER})
+    assert "cannot be checked" in raised.value.errors["_"][0]
