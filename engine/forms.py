@@ -110,7 +110,7 @@ def check_form(form: dict[str, Any] | None, data: dict[str, Any]) -> None:
         return
     errors: dict[str, list[str]] = {}
     try:
-        found = sorted(_validator(json.dumps(form, sort_keys=True)).iter_errors(data),
+        found = sorted(_validator(json.dumps(form)).iter_errors(data),
                        key=lambda e: list(e.absolute_path))
     except (UncheckableForm, Unresolvable, re2.error, RecursionError) as err:
         raise InvalidData({"_": [f"the task's form cannot be checked ({_reason(err)}); ask its designer"]}) from None
@@ -123,7 +123,8 @@ def check_form(form: dict[str, Any] | None, data: dict[str, Any]) -> None:
 
 @functools.lru_cache(maxsize=256)
 def _validator(form_json: str) -> jsonschema.protocols.Validator:
-    """One validator per form (keyed by its canonical JSON: the domain may hand over a fresh copy each time)."""
+    """One validator per form, keyed by its JSON text (the domain may hand over a fresh copy of the form each
+    time): its safety walk runs once, and its resolver keeps the references it looked up."""
     form = json.loads(form_json)
     unsafe = _unsafe(form)
     if unsafe:
