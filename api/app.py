@@ -78,7 +78,10 @@ def _refuse_hostile_input():
         return _hostile(text("路径或查询参数含有 NUL 字符", "the path or query contains a NUL character"))
     if not request.is_json:
         return None
-    body = json_text(request.get_data(cache=True))
+    data = request.get_data(cache=True)
+    if len(data) > MAX_JSON_BODY:  # sent without a length (chunked): read up to MAX_BODY, then measured
+        return errors.problem(413, text("请求体过大", f"the body exceeds {MAX_JSON_BODY // 1024} KB"))
+    body = json_text(data)
     if json_too_deep(body, MAX_NESTING):
         return _hostile(text(f"JSON 嵌套超过 {MAX_NESTING} 层", f"the JSON nests deeper than {MAX_NESTING} levels"))
     if _NUL_ESCAPE.search(body):

@@ -64,6 +64,17 @@ def test_json_nested_50000_deep_gets_400(api, body, user, path):
     assert state(api) == before
 
 
+def test_a_json_body_sent_without_a_length_is_measured_too(api):
+    """Chunked transfer declares no length; the body is still bounded before anything parses it."""
+    before = state(api)
+    body = ("[" * 500_000 + "]" * 500_000).encode()
+    response = api.client.post("/api/v1/cases", input_stream=io.BytesIO(body), headers={
+        "Authorization": f"Bearer {api.tokens['operator']}", "Content-Type": "application/json",
+        "Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    assert_refused(response, 413)
+    assert state(api) == before
+
+
 def test_json_as_deep_as_allowed_is_read(api):
     """32 levels are fine: the request gets past the check to the schema, which refuses the odd field."""
     nested = "[" * 31 + "]" * 31
