@@ -90,9 +90,9 @@ class TimerCommands:
         except Conflict:
             return False
         except StepFailed as failed:  # one broken case must not stop the others' timers
-            log.warning("timer of case %s could not fire: %s", instance_id, failed)
+            log.warning("timer of case %s could not fire (task %s)", instance_id, failed.task)
             return False
         except Exception as err:  # nor may a fault outside the diagram (a domain hook): the case is set aside
-            log.exception("timer of case %s could not fire", instance_id)
+            log.error("timer of case %s could not fire: %s", instance_id, type(err).__name__)
             self._raise_incident(instance_id, StepFailed(f"{type(err).__name__}: {err}"))
             return False
