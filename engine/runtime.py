@@ -52,6 +52,8 @@ from .timers import next_due
 from .validation import validate
 
 log = logging.getLogger("hotline.engine")
+ReadBack = Callable[[Session, int], Any]
+"""Reads the case back inside the command's transaction, after it saved (the answer a caller shows)."""
 
 
 class TimersDue(EngineError):
@@ -120,8 +122,8 @@ class Engine(TimerCommands, IncidentCommands):
                                      self.extensions)
 
     # -- commands --------------------------------------------------------------------------------
-    def start(self, process_id: str, data: dict[str, Any], actor: str) -> int:
-        """Start a case on the latest version of ``process_id``; returns the case id."""
+    def start(self, process_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
+        """Start a case on the latest version of ``process_id``; returns the case id (or what ``then`` reads)."""
         with self._unit() as session:
             version_id = deployment.latest_version_id(session, process_id)
             if version_id is None:
@@ -134,10 +136,10 @@ class Engine(TimerCommands, IncidentCommands):
             step = Step().record("case_started", {"process_id": process_id, "version": version.version, "data": data,
                                                   "seed": task_ids.seed})
             self._advance(Case(session, instance, version, workflow), step, actor)
-            return instance.id
+            return _answer(session, instance.id, then)
 
     @catching_up
-    def complete_task(self, task_id: str, data: dict[str, Any], actor: str) -> int:
+    def complete_task(self, task_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
         """Complete a ready user task with the submitted data (checked against its form)."""
         with self._unit() as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
@@ -146,10 +148,11 @@ class Engine(TimerCommands, IncidentCommands):
             check_form(self.form(case.version, task.task_spec.bpmn_id), data)
             step = Step().record("task_completed", data, task)
             self._advance(case, step, actor, lambda: effects.complete(case.workflow, task_id, data))
-            return case.instance.id
+            return _answer(session, case.instance.id, then)
 
     @catching_up
-    def throw(self, task_id: str, kind: str, code: str, message: str | None, actor: str) -> int:
+    def throw(self, task_id: str, kind: str, code: str, message: str | None, actor: str,
+              then: ReadBack | None = None) -> Any:
         """Raise a BPMN ``error`` or ``escalation`` from a ready user task (a department returning a case, asking
         for more time): a boundary event of the task must catch the code, and the case follows its path."""
         if kind not in effects.THROWABLE:
@@ -160,30 +163,32 @@ class Engine(TimerCommands, IncidentCommands):
             task = effects.ready_task(case.workflow, task_id)
             step = Step().record(f"{kind}_thrown", effects.thrown(code, message), task)
             self._advance(case, step, actor, lambda: effects.throw(case.workflow, task_id, kind, code, message))
-            return case.instance.id
+            return _answer(session, case.instance.id, then)
 
-    def claim(self, task_id: str, actor: str) -> None:
+    def claim(self, task_id: str, actor: str, then: ReadBack | None = None) -> Any:
         """Take a task; someone else holding it is a conflict."""
-        self._assign(task_id, actor, actor, "task_claimed")
+        return self._assign(task_id, actor, actor, "task_claimed", then=then)
 
-    def unclaim(self, task_id: str, actor: str, force: bool = False) -> None:
+    def unclaim(self, task_id: str, actor: str, force: bool = False, then: ReadBack | None = None) -> Any:
         """Give a task back; only its holder may, unless ``force`` (a supervisor's reassignment)."""
-        self._assign(task_id, None, actor, "task_unclaimed", force)
+        return self._assign(task_id, None, actor, "task_unclaimed", force, then)
 
-    def send_message(self, instance_id: int, name: str, payload: dict[str, Any], actor: str) -> None:
+    def send_message(self, instance_id: int, name: str, payload: dict[str, Any], actor: str,
+                     then: ReadBack | None = None) -> Any:
         """Deliver a BPMN message to the case; a case not waiting for it is a conflict."""
-        self._deliver(instance_id, "message", name, payload, actor)
+        return self._deliver(instance_id, "message", name, payload, actor, then)
 
-    def send_signal(self, instance_id: int, name: str, actor: str) -> None:
+    def send_signal(self, instance_id: int, name: str, actor: str, then: ReadBack | None = None) -> Any:
         """Deliver a BPMN signal to the case; a case not waiting for it is a conflict."""
-        self._deliver(instance_id, "signal", name, {}, actor)
+        return self._deliver(instance_id, "signal", name, {}, actor, then)
 
     @catching_up
-    def cancel(self, instance_id: int, reason: str, actor: str) -> None:
+    def cancel(self, instance_id: int, reason: str, actor: str, then: ReadBack | None = None) -> Any:
         with self._unit() as session:
             case = self._load(session, instance_id, running=True)
             effects.cancel(case.workflow)
             self._save(case, Step().record("case_cancelled", {"reason": reason}), actor, CANCELLED)
+            return _answer(session, instance_id, then)
 
     def migration_obstacles(self, instance_id: int, version: int) -> list[str]:
         """Why the case cannot move to ``version`` of its process (empty when it can)."""
@@ -194,7 +199,7 @@ class Engine(TimerCommands, IncidentCommands):
                                                  target.subprocess_specs)
 
     @catching_up
-    def migrate(self, instance_id: int, version: int, actor: str) -> None:
+    def migrate(self, instance_id: int, version: int, actor: str, then: ReadBack | None = None) -> Any:
         """Move a running case to another version of its process, or raise ``Conflict`` with the reasons."""
         with self._unit() as session:
             case = self._load(session, instance_id, running=True, or_incident=True)
@@ -209,6 +214,7 @@ class Engine(TimerCommands, IncidentCommands):
             step = Step().record("case_migrated", {"from_version": case.version.version, "to_version": version})
             case.version = target
             self._advance(case, step, actor)
+            return _answer(session, instance_id, then)
 
     # -- reading ---------------------------------------------------------------------------------
     def snapshot(self, instance_id: int) -> dict[str, Any]:
@@ -360,7 +366,8 @@ class Engine(TimerCommands, IncidentCommands):
         raise NotFound(f"no open task {task_id}")
 
     @catching_up
-    def _assign(self, task_id: str, assignee: str | None, actor: str, type_: str, force: bool = False) -> None:
+    def _assign(self, task_id: str, assignee: str | None, actor: str, type_: str, force: bool = False,
+                then: ReadBack | None = None) -> Any:
         with self._unit(write=True) as session:
             # The case row first: whoever read it before a rival's commit then fails on its lock.
             instance = session.get(Instance, self._instance_of_task(session, task_id))
@@ -372,18 +379,21 @@ class Engine(TimerCommands, IncidentCommands):
             holder = row.assignee
             if holder not in (None, actor) and not force:
                 raise Conflict(f"the task is held by {holder}")
-            if assignee is None and holder is None:
-                return
-            row.assignee = assignee
-            take_lock(instance, self.now())
-            audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
+            if assignee is not None or holder is not None:
+                row.assignee = assignee
+                take_lock(instance, self.now())
+                audit.append(session, instance, self.now(), actor, type_, {"previous": holder}, task_id, row.name)
+                session.flush()
+            return _answer(session, instance.id, then)
 
     @catching_up
-    def _deliver(self, instance_id: int, kind: str, name: str, payload: dict, actor: str) -> None:
+    def _deliver(self, instance_id: int, kind: str, name: str, payload: dict, actor: str,
+                 then: ReadBack | None = None) -> Any:
         with self._unit() as session:
             case = self._load(session, instance_id, running=True)
             step = Step().record(f"{kind}_received", {"name": name, "payload": payload})
             self._advance(case, step, actor, lambda: effects.deliver(case.workflow, kind, name, payload))
+            return _answer(session, instance_id, then)
 
     def _version(self, session: Session, process_id: str, version: int) -> LoadedVersion:
         found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
@@ -406,3 +416,8 @@ def _reason(err: BaseException) -> str:
     if cause is not None and str(cause) and str(cause) not in text:
         text = f"{text}: {cause}"
     return text
+
+
+def _answer(session: Session, instance_id: int, then: ReadBack | None) -> Any:
+    """What a command returns: the case id, or what ``then`` reads of the case in the same transaction."""
+    return then(session, instance_id) if then is not None else instance_id
