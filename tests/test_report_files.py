@@ -47,7 +47,7 @@ def csv_figures(text: str) -> dict[tuple[str, str, str], str]:
 
 
 def test_the_csv_has_every_figure_one_a_line(hotline):
-    text = to_csv(tables(summarize(hotline, PERIOD), hotline.directory, "zh"))
+    text = to_csv(tables(summarize(hotline, PERIOD), hotline.directory, "zh")).decode("utf-8-sig")
     assert text.splitlines()[:3] == ["table,code,name,measure,value", "indicators,registered,登记来电,value,11",
                                      "indicators,registered,登记来电,numerator,"]
     figures = csv_figures(text)
@@ -61,6 +61,13 @@ def test_the_csv_has_every_figure_one_a_line(hotline):
     assert figures["by_treatment", "", "count"] == "2"  # not triaged
     assert [tuple(figures["by_department", d[0], c] for c in known.DEPARTMENT_COLUMNS[1:]) for d in known.BY_DEPARTMENT
             ] == [tuple("" if v is None else str(v) for v in d[1:]) for d in known.BY_DEPARTMENT]
+
+
+def test_the_csv_opens_in_excel_with_its_chinese_intact(hotline):
+    """Excel on Windows reads a CSV as UTF-8 only when it starts with a byte order mark; lines end in CRLF."""
+    content = to_csv(tables(summarize(hotline, PERIOD), hotline.directory, "zh"))
+    assert content.startswith(b"\xef\xbb\xbftable,code,name,measure,value\r\n")
+    assert "indicators,registered,登记来电,value,11\r\n".encode() in content
 
 
 def test_the_workbook_has_one_sheet_per_table_with_rates_as_percentages(hotline):
@@ -142,7 +149,7 @@ def run(url: str, *args: str):
 
 
 @pytest.mark.parametrize(("suffix", "starts"), [(".html", b"<!DOCTYPE html>"), (".xlsx", b"PK"),
-                                                (".csv", b"table,code"), (".json", b"{")])
+                                                (".csv", b"\xef\xbb\xbftable,code"), (".json", b"{")])
 def test_hotline_report_writes_the_file_its_name_asks_for(url, tmp_path, suffix, starts):
     out = tmp_path / f"report{suffix}"
     result = run(url, "--from", "2026-09-28", "--to", "2026-09-30", "--out", str(out), "--lang", "en")

@@ -51,7 +51,8 @@ def test_the_csv_summary_has_every_figure(played):
     assert (response.status_code, response.mimetype) == (200, "text/csv")
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="hotline-summary-2026-09-28_2026-09-30.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert response.data.startswith("\ufefftable,code".encode())  # a byte order mark, for Excel
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     values = {(r["table"], r["code"], r["measure"]): r["value"] for r in rows}
     indicators = ("registered", "acceptance_rate", "on_time_rate", "overdue", "callback_rate", "satisfaction_rate",
                   "average_handling_days", "returns", "returned_cases")

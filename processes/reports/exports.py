@@ -1,4 +1,8 @@
-"""The summary's tables as files people open elsewhere: CSV (one figure a line) and an Excel workbook."""
+"""The summary's tables as files people open elsewhere: CSV (one figure a line) and an Excel workbook.
+
+The CSV is UTF-8 with a byte order mark and CRLF line ends (Python's ``excel`` dialect): Excel on Windows
+reads a CSV without the mark in the system's code page, and the Chinese names come out garbled.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +18,21 @@ from .tables import RATES, Table
 CSV_COLUMNS = ("table", "code", "name", "measure", "value")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
+CSV_ENCODING = "utf-8-sig"  # UTF-8 starting with a byte order mark, which tells Excel the encoding
 
 
-def to_csv(tables: list[Table]) -> str:
+def to_csv(tables: list[Table]) -> bytes:
     """Every figure on its own line (``table,code,name,measure,value``), so one file holds every table and
     stays easy to filter or pivot; an empty value is a rate with nothing to divide by."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, dialect="excel")
     writer.writerow(CSV_COLUMNS)
     for table in tables:
         for code, name, *values in table.rows:
             for measure, value in zip(table.columns[2:], values, strict=True):
                 writer.writerow((table.key, "" if code is None else code, name, measure,
                                  "" if value is None else value))
-    return out.getvalue()
+    return out.getvalue().encode(CSV_ENCODING)
 
 
 def to_xlsx(tables: list[Table], title: str, generated_at: datetime) -> bytes:

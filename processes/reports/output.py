@@ -37,7 +37,7 @@ def write_report(hotline: Hotline, period: Period, lang: str, path: Path) -> Fig
     elif suffix == ".xlsx":
         partial.write_bytes(to_xlsx(tables(report.figures, directory, lang), path.stem, report.figures.generated_at))
     elif suffix == ".csv":
-        partial.write_text(to_csv(tables(report.figures, directory, lang)), encoding="utf-8")
+        partial.write_bytes(to_csv(tables(report.figures, directory, lang)))
     else:
         document = summary_document(report.figures, directory, lang)
         partial.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=date.isoformat),
