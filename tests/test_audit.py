@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -180,9 +179,6 @@ def test_audit_verify_on_the_command_line(db, clock):
     assert result.exit_code == 1
     assert "FAILED" in result.output
     single = runner.invoke(main, ["--database-url", url, "audit", "verify", "12345-20261130-0001"])
-    assert single.exit_code in (0, 1) and "12345-20261130-0001" in single.output
+    assert single.exit_code == 1 and "12345-20261130-0001" in single.output
     assert runner.invoke(main, ["--database-url", url, "audit", "verify"]).exit_code == 2
 
-
-def test_moments_are_ordered(desk):
-    assert desk.clock.now() + timedelta(minutes=1) > desk.clock.now()

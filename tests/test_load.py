@@ -99,11 +99,16 @@ class Client:
         [task] = self.call(user, "GET", f"/tasks?case={number}&name={name}")["items"]
         try:
             self.call(user, "POST", f"/tasks/{task['id']}/complete", data)
-        except urllib.error.HTTPError as error:
-            if error.code != 409:  # 409: an earlier try did complete it before its node died
+        except urllib.error.HTTPError as error:  # 409 only if an earlier try did complete it before its node died
+            if error.code != 409 or not self.completed(number, task["id"]):
                 raise
         with self.lock:
             self.acknowledged.append(("task_completed", task["id"]))
+
+    def completed(self, number: str, task_id: str) -> bool:
+        """Whether the case's history records this task's completion (a lost race would not)."""
+        events = self.call("admin", "GET", f"/cases/{number}/history")
+        return any(e["type"] == "task_completed" and e["task_id"] == task_id for e in events)
 
     def register(self) -> str:
         number = self.call("operator", "POST", "/cases", intake(departments=["water"]))["number"]
