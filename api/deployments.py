@@ -7,8 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from engine.bulk import MAX_VERSION
 from engine.deployment import DeploymentRefused
+from engine.limits import MAX_VERSION
 from engine.models import DeployedFile, ProcessVersion
 
 from .auth import roles

@@ -8,7 +8,7 @@ from functools import wraps
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.bulk import MAX_VERSION
+from engine.limits import MAX_VERSION
 from processes import versions
 from processes.service import PROCESS_ID
 

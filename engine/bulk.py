@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from .deployment import version_id
 from .diff import VersionDiff, diff_files
-from .errors import EngineError, NotFound
-from .models import DeployedFile, Instance, ProcessVersion
+from .errors import EngineError
+from .models import DeployedFile, Instance
 from .runtime import INCIDENT, RUNNING, Engine
 
-MAX_VERSION = 1_000_000  # beyond any real history; bigger numbers are refused before reaching the database
 OPEN = (RUNNING, INCIDENT)  # a case set aside by an incident may move too: a new version may be its fix
 
 
@@ -56,7 +56,7 @@ class MigrationReport:
 def compare(engine: Engine, process_id: str, old: int, new: int) -> Comparison:
     """The element diff of two versions and, for each running case of ``old``, whether it can move to ``new``."""
     with engine.session() as session:
-        before, after = (_version_id(session, process_id, v) for v in (old, new))
+        before, after = (version_id(session, process_id, v) for v in (old, new))
         diff = diff_files(_files(session, before), _files(session, after))
         cases = _running(session, before)
     moves = []
@@ -72,7 +72,7 @@ def migrate_all(engine: Engine, process_id: str, old: int, new: int, actor: str,
     if old == new:
         raise ValueError("the two versions are the same")
     with engine.session() as session:
-        before, after = (_version_id(session, process_id, v) for v in (old, new))
+        before, after = (version_id(session, process_id, v) for v in (old, new))
         cases, already = _running(session, before), _running(session, after)
     report = MigrationReport(process_id, old, new, dry_run, already=already)
     for case in cases:
@@ -96,14 +96,6 @@ def _move(engine: Engine, case: int, version: int, actor: str) -> list[str]:
     return []
 
 
-def _version_id(session, process_id: str, version: int) -> int:
-    found = None
-    if 1 <= version <= MAX_VERSION:
-        found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
-                                                               ProcessVersion.version == version))
-    if found is None:
-        raise NotFound(f"process '{process_id}' has no version {version}")
-    return found
 
 
 def _files(session, version_id: int) -> dict[str, bytes]:

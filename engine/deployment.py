@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session, undefer
 
 from .bundle import Bundle, Problem, read_bundle
 from .compat import prepare_specs
+from .errors import NotFound
 from .expressions import is_iso_timer
 from .extensions import Extensions
 from .forms import with_references
+from .limits import MAX_VERSION
 from .models import DeployedFile, ProcessVersion
 from .sandbox import Sandbox
 from .serializer import StateSerializer
@@ -123,6 +125,17 @@ def quote_iso_timers(spec) -> None:
             expression = getattr(timer, "expression", None)
             if isinstance(expression, str) and is_iso_timer(expression):
                 timer.expression = repr(expression.strip())
+
+
+def version_id(session: Session, process_id: str, version: int) -> int:
+    """The id of one numbered version of a process, or ``NotFound``."""
+    found = None
+    if 1 <= version <= MAX_VERSION:
+        found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
+                                                               ProcessVersion.version == version))
+    if found is None:
+        raise NotFound(f"process '{process_id}' has no version {version}")
+    return found
 
 
 def latest_version_id(session: Session, process_id: str) -> int | None:

@@ -25,6 +25,9 @@ TIMER_HORIZON = timedelta(days=3660)  # a duration, or a date, at most about ten
 MIN_CYCLE_INTERVAL = timedelta(minutes=1)
 MAX_CYCLE_REPETITIONS = 1000  # and a cycle must give its count (``R5/P1D``, never ``R/P1D``)
 
+# -- versions ------------------------------------------------------------------------------------------
+MAX_VERSION = 1_000_000  # beyond any real history; bigger numbers are refused before reaching the database
+
 # -- multi-instance --------------------------------------------------------------------------------
 MAX_CARDINALITY = 100  # instances of one multi-instance activity
 
@@ -35,3 +38,7 @@ LATEST_MOMENT = datetime(2200, 1, 1, tzinfo=UTC)
 # -- forms and request bodies ------------------------------------------------------------------------
 MAX_NESTING = 32  # depth of a form's JSON Schema, of a JSON body and of a value an expression builds
 MAX_XML_DEPTH = 64  # depth of a BPMN or DMN element tree
+
+# -- bearer tokens -----------------------------------------------------------------------------------
+TOKEN_CACHE_SECONDS = 30.0  # a node trusts a verified token this long; a revocation on another node waits at most this
+TOKEN_CACHE_SIZE = 1000  # tokens a node remembers (the least recently used is forgotten first)

@@ -43,7 +43,7 @@ from .firing import TimerCommands
 from .forms import check_form
 from .incidents import IncidentCommands
 from .limits import STEP_SECONDS
-from .models import AuditEvent, Instance, OpenTask, ProcessVersion
+from .models import AuditEvent, Instance, OpenTask
 from .sandbox import Sandbox
 from .scripting import SandboxScriptEngine, ServiceHandler
 from .serializer import FORMAT, StateSerializer
@@ -396,11 +396,7 @@ class Engine(TimerCommands, IncidentCommands):
             return _answer(session, instance_id, then)
 
     def _version(self, session: Session, process_id: str, version: int) -> LoadedVersion:
-        found = session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id,
-                                                               ProcessVersion.version == version))
-        if found is None:
-            raise NotFound(f"process '{process_id}' has no version {version}")
-        return self.versions.get(session, found)
+        return self.versions.get(session, deployment.version_id(session, process_id, version))
 
 
 def _behind(instance: Instance, now: datetime) -> bool:
