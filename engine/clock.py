@@ -1,7 +1,7 @@
 """The one source of time for the engine, timers, calendars and the audit log.
 
 SpiffWorkflow reads the time itself: its timer module calls ``datetime.now(timezone.utc)`` and every
-task stamps ``time.time()`` on each state change. ``install_spiff_clock`` points both at the clock
+task stamps ``time.time()`` on each state change. ``spiff_patches.install`` points both at the clock
 bound to the current context, so timers see simulated time, and a command run under a ``Frozen``
 clock produces the same state whenever it is replayed.
 """
@@ -186,7 +186,7 @@ def current() -> datetime:
     return (_current.get() or _SYSTEM).now()
 
 
-class _ClockedDatetime(datetime):
+class ClockedDatetime(datetime):
     """``datetime`` whose ``now`` answers from the bound engine clock."""
 
     @classmethod
@@ -195,22 +195,9 @@ class _ClockedDatetime(datetime):
         return moment.astimezone(tz) if tz else moment.astimezone().replace(tzinfo=None)
 
 
-class _ClockedTime:
+class ClockedTime:
     """Stands in for the ``time`` module inside SpiffWorkflow's task module."""
 
     @staticmethod
     def time() -> float:
         return current().timestamp()
-
-
-def install_spiff_clock() -> None:
-    """Point SpiffWorkflow's timers and task stamps at the engine clock (idempotent)."""
-    from SpiffWorkflow import task
-    from SpiffWorkflow.bpmn.specs.event_definitions import timer
-
-    from . import multi_instance, timers
-
-    timer.datetime = _ClockedDatetime
-    task.time = _ClockedTime
-    timers.install_timer_bounds()  # timer values and multi-instance counts meet the engine's limits
-    multi_instance.install_cardinality_bound()

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
 from .bundle import Bundle, Problem, read_bundle
-from .compat import prepare_specs
 from .errors import NotFound
 from .expressions import is_iso_timer
 from .extensions import Extensions
@@ -28,6 +27,7 @@ from .limits import MAX_VERSION
 from .models import DeployedFile, ProcessVersion
 from .sandbox import Sandbox
 from .serializer import StateSerializer
+from .spiff_patches import prepare_specs
 from .validation import Checked, validate
 
 

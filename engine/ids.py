@@ -55,12 +55,6 @@ def current() -> TaskIds:
     return _current.get() or TaskIds()
 
 
-def _task_uuid() -> uuid.UUID:
+def task_uuid() -> uuid.UUID:
+    """The next id of the bound sequence (what SpiffWorkflow's new tasks get)."""
     return current().next()
-
-
-def install_spiff_ids() -> None:
-    """Make SpiffWorkflow's new task ids come from the bound sequence (idempotent)."""
-    from SpiffWorkflow import task
-
-    task.uuid4 = _task_uuid

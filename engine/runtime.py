@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, budget, clock, deployment, effects, ids, migration
+from . import audit, budget, clock, deployment, effects, ids, migration, spiff_patches
 from .bundle import Problem, read_bundle
 from .case import (
     CANCELLED,
@@ -88,8 +88,7 @@ class Engine(TimerCommands, IncidentCommands):
                  functions: Mapping[str, Callable[..., Any]] | None = None,
                  services: Mapping[str, ServiceHandler] | None = None, hooks: Hooks | None = None,
                  step_seconds: float = STEP_SECONDS):
-        clock.install_spiff_clock()
-        ids.install_spiff_ids()
+        spiff_patches.install()
         self.db, self.session = db, session_factory(db)
         self._write_session = session_factory(writer(db))
         self.clock = clock_ or clock.SystemClock()

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
-from engine.clock import ClockError, SimulatedClock, bound, install_spiff_clock
+from engine import spiff_patches
+from engine.clock import ClockError, SimulatedClock, bound
 
 
 def test_the_simulated_clock_moves_forward_only():
@@ -29,7 +30,7 @@ def test_a_running_simulated_clock_keeps_moving_between_settings():
 
 
 def test_spiffworkflow_timers_read_the_bound_engine_clock():
-    install_spiff_clock()
+    spiff_patches.install()
     moment = datetime(2030, 1, 1, 8, tzinfo=UTC)
     with bound(SimulatedClock(moment)):
         assert timer.datetime.now(UTC) == moment
