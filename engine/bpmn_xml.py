@@ -1,6 +1,6 @@
 """Reading BPMN XML as modelers write it: namespaces, element kinds, scopes and located problems.
 
-The checks in ``validation``, ``expressions``, ``constructs``, ``reachability`` and ``advice`` all walk the
+The checks in ``validation``, ``expressions``, ``unsupported``, ``reachability`` and ``design_warnings`` all walk the
 same trees; the vocabulary they share lives here so each names elements the same way.
 """
 

@@ -2,7 +2,7 @@
 
 SpiffWorkflow creates every instance of a parallel multi-instance activity at once (``loopCardinality``
 8000 kept one request busy for minutes). Deployment refuses a literal cardinality above the ceiling
-(``constructs``); ``install_cardinality_bound`` checks the rest when the activity starts — a cardinality
+(``unsupported``); ``install_cardinality_bound`` checks the rest when the activity starts — a cardinality
 expression's value, or the size of the input collection — before any instance exists, so the step fails
 and the case becomes an incident.
 """

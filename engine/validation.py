@@ -1,8 +1,8 @@
 """Everything checked before a bundle may run, reported in one list: nothing stops at the first problem.
 
 The checks read the XML directly (for element ids, names and line numbers): the schema, forms,
-gateways, expressions (``expressions``), constructs the engine cannot run (``constructs``),
-unreachable elements (``reachability``) and warnings (``advice``). Then SpiffWorkflow's parser builds
+gateways, expressions (``expressions``), constructs the engine cannot run (``unsupported``),
+unreachable elements (``reachability``) and warnings (``design_warnings``). Then SpiffWorkflow's parser builds
 the specs of every executable process; it stops at its first refusal, so what it finds is added only
 where the XML checks said nothing about that element.
 """
@@ -16,7 +16,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import advice, constructs, correlation, expressions, incomplete, reachability
+from . import correlation, design_warnings, expressions, incomplete, reachability, unsupported
 from .bpmn_xml import NS, VENDORS, is_bpmn, located, outgoing, scopes, vendor_attribute
 from .bundle import Bundle, Problem
 from .extensions import Extensions, apply_timer_properties
@@ -58,18 +58,18 @@ def validate(bundle: Bundle, sandbox: Sandbox, extensions: Extensions | None = N
     """Run every check over the bundle and return all problems at once (errors and warnings)."""
     extensions = extensions or Extensions()
     checked = Checked(problems=list(bundle.problems))
-    catalogue = constructs.Catalogue.of(bundle)
+    catalogue = unsupported.Catalogue.of(bundle)
     for name, tree in bundle.of_kind("bpmn").items():
         checked.problems += _schema_problems(name, tree)
         checked.problems += _timer_and_expression_problems(name, tree, sandbox, extensions)
         checked.problems += _task_and_gateway_problems(name, tree, bundle)
-        checked.problems += constructs.problems(name, tree, extensions, catalogue)
+        checked.problems += unsupported.problems(name, tree, extensions, catalogue)
         checked.problems += incomplete.problems(name, tree, catalogue.defined("message"))
         checked.problems += reachability.problems(name, tree)
-        checked.problems += advice.problems(name, tree, extensions)
+        checked.problems += design_warnings.problems(name, tree, extensions)
         checked.user_tasks.update(_user_tasks(tree))
     for name, tree in bundle.of_kind("dmn").items():
-        checked.problems += expressions.dmn_problems(name, tree, sandbox) + constructs.decision_problems(name, tree)
+        checked.problems += expressions.dmn_problems(name, tree, sandbox) + unsupported.decision_problems(name, tree)
     for name in bundle.forms:
         checked.problems += _form_problems(name, bundle.forms)
     _choose_process(bundle, checked)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import bulk
+from engine import bulk_migration
 
 from .models import HotlineCase, ProcessCase
 from .service import Hotline
@@ -19,7 +19,7 @@ from .service import Hotline
 
 def compare(hotline: Hotline, process_id: str, old: int, new: int) -> dict[str, Any]:
     """Added, removed and changed elements of ``new`` against ``old``; whether each open case of ``old`` can move."""
-    comparison = bulk.compare(hotline.engine, process_id, old, new)
+    comparison = bulk_migration.compare(hotline.engine, process_id, old, new)
     number = _numbers(hotline, [c.instance_id for c in comparison.cases])
     return {"process_id": process_id, "from_version": old, "to_version": new, **comparison.diff.as_dict(),
             "cases": [{"case": number(c.instance_id), "can_move": c.can_move, "reasons": c.reasons}
@@ -28,7 +28,7 @@ def compare(hotline: Hotline, process_id: str, old: int, new: int) -> dict[str, 
 
 def migrate(hotline: Hotline, process_id: str, old: int, new: int, actor: str, dry_run: bool = False) -> dict:
     """Move every open case of ``old`` that can move to ``new`` (or, in a dry run, say which would)."""
-    report = bulk.migrate_all(hotline.engine, process_id, old, new, actor, dry_run)
+    report = bulk_migration.migrate_all(hotline.engine, process_id, old, new, actor, dry_run)
     number = _numbers(hotline, report.migrated + report.already + [c.instance_id for c in report.refused])
     return {"process_id": process_id, "from_version": old, "to_version": new, "dry_run": dry_run,
             "migrated": [number(i) for i in report.migrated], "already": [number(i) for i in report.already],

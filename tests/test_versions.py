@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
-from engine import bulk
+from engine import bulk_migration
 from engine.bundle import read_paths
 from engine.diff import diff_files
 from engine.errors import Conflict, NotFound
@@ -49,7 +49,7 @@ def cases(engine):
 
 def test_compare_lists_changed_elements_and_whether_each_open_case_can_move(engine, cases):
     on_fill, on_review = cases
-    comparison = bulk.compare(engine, "basic", 1, 2)
+    comparison = bulk_migration.compare(engine, "basic", 1, 2)
     flow = {"type": "sequenceFlow", "name": None, "file": "basic.bpmn"}
     assert comparison.diff.as_dict() == {
         "files": {"added": [], "removed": [], "changed": ["basic.bpmn"]},
@@ -82,10 +82,10 @@ def test_the_diff_says_what_changed_in_each_element_and_ignores_layout():
 
 def test_migrate_all_moves_what_can_move_reports_the_rest_and_runs_again_safely(engine, cases):
     on_fill, on_review = cases
-    report = bulk.migrate_all(engine, "basic", 1, 2, "admin")
+    report = bulk_migration.migrate_all(engine, "basic", 1, 2, "admin")
     assert (report.migrated, [(c.instance_id, c.reasons) for c in report.refused], report.already) == (
         [on_fill], [(on_review, [REVIEW_REMOVED])], [])
-    again = bulk.migrate_all(engine, "basic", 1, 2, "admin")
+    again = bulk_migration.migrate_all(engine, "basic", 1, 2, "admin")
     assert (again.migrated, [c.instance_id for c in again.refused], again.already) == ([], [on_review], [on_fill])
     assert (engine.snapshot(on_fill)["version"], engine.snapshot(on_review)["version"]) == (2, 1)
     assert [e.data for e in events(engine, on_fill) if e.type == "case_migrated"] == [
@@ -98,7 +98,7 @@ def test_migrate_all_moves_what_can_move_reports_the_rest_and_runs_again_safely(
 def test_a_dry_run_changes_nothing(engine, cases):
     on_fill, on_review = cases
     before = [len(events(engine, case)) for case in cases]
-    report = bulk.migrate_all(engine, "basic", 1, 2, "admin", dry_run=True)
+    report = bulk_migration.migrate_all(engine, "basic", 1, 2, "admin", dry_run=True)
     assert (report.migrated, [c.instance_id for c in report.refused]) == ([on_fill], [on_review])
     assert [len(events(engine, case)) for case in cases] == before
     assert engine.snapshot(on_fill)["version"] == 1
@@ -108,7 +108,7 @@ def test_a_dry_run_changes_nothing(engine, cases):
                                                    (1, 10**30, NotFound)])
 def test_the_same_version_twice_or_an_unknown_one_is_refused(engine, cases, old, new, error):
     with pytest.raises(error):
-        bulk.migrate_all(engine, "basic", old, new, "admin")
+        bulk_migration.migrate_all(engine, "basic", old, new, "admin")
 
 
 # -- the API and the shell, on the hotline process --------------------------------------------------------
