@@ -1,31 +1,45 @@
 # `make serve` and `make test` work on a fresh machine with Python 3.11+ and nothing else.
+# Knobs: make serve PORT=8100 HOST=0.0.0.0 WORKERS=2 DATABASE_URL=postgresql+psycopg://user@host/db
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# setuptools notes every editable install ("be careful with folders named like your package"): not news here.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip --quiet --disable-pip-version-check
+HOTLINE := $(BIN)/hotline $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')
 
 .PHONY: serve test lint bench clean chromium
 
 $(STAMP): setup.cfg setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -e .
 	touch $(STAMP)
 
-serve: $(STAMP)
-	$(BIN)/hotline db upgrade
-	$(BIN)/hotline deploy bpmn forms
-	$(BIN)/hotline serve
+# The test tools (pytest, ruff, schemathesis) only for `make test`: serving needs none of them.
+$(TEST_STAMP): $(STAMP)
+	$(PIP) install -e '.[test]'
+	touch $(TEST_STAMP)
 
-test: $(STAMP) chromium
+serve: $(STAMP)
+	@$(HOTLINE) db upgrade
+	@$(HOTLINE) deploy bpmn forms
+	@$(HOTLINE) serve --host '$(HOST)' --port '$(PORT)' --workers '$(WORKERS)'
+
+test: $(TEST_STAMP) chromium
 	$(BIN)/ruff check engine processes api tests bench
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_overhead.py
 
+# The database and reports live in var/ (the instance folder of a checkout, see api/settings.py).
 clean:
-	rm -rf $(VENV) hotline.db
+	rm -rf $(VENV) var hotline.db
 
 # The report tests open an HTML report in headless Chromium: install Debian's package when it is missing
 # (CI runs as root on Debian). Quiet, and a no-op once it is there.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
-from flask import Flask, request
+import flask_swagger_ui
+from flask import Flask, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest.arguments import ArgumentsMixin
 from marshmallow import RAISE
@@ -19,6 +21,8 @@ from .auth import authenticate
 from .i18n import text
 from .schemas import ProblemOut
 
+DOCS_ASSETS = "/api/v1/docs/assets/"  # Swagger UI's scripts and styles, served from the package (no CDN)
+SWAGGER_UI = Path(flask_swagger_ui.__file__).parent / "dist"
 MAX_BODY = 17 * 1024 * 1024  # a deployment bundle (16 MB) with multipart overhead
 MAX_JSON_BODY = 256 * 1024
 _NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")  # \u0000 in a JSON text, not an escaped backslash before u0000
@@ -41,7 +45,8 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     app.config.update(
         API_TITLE="Hotline", API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json", OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/", MAX_CONTENT_LENGTH=MAX_BODY,
+        OPENAPI_SWAGGER_UI_URL=DOCS_ASSETS, OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},
+        MAX_CONTENT_LENGTH=MAX_BODY,
         API_SPEC_OPTIONS={"components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
                           "security": [{"bearer": []}],
                           "info": {"description": "Case handling for a county 12345 government service hotline."}},
@@ -55,12 +60,19 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     app.before_request(_refuse_hostile_input)
     api = HotlineApi(app)
     errors.register(app)
+    app.add_url_rule(DOCS_ASSETS + "<path:name>", "docs_assets", _docs_asset)
 
     from . import admin, cases, deployments, directory, health, history, reports, tasks, versions
 
     for module in (health, deployments, directory, cases, history, tasks, admin, reports, versions):
         api.register_blueprint(module.blp)
     return app
+
+
+def _docs_asset(name: str):
+    """A Swagger UI file for the docs page, from the pinned ``flask-swagger-ui`` package: the page works
+    offline and shows the version that was tested (its validator badge, which calls out, is off)."""
+    return send_from_directory(SWAGGER_UI, name, max_age=86400)
 
 
 def _limit_json_body():

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from processes.users import ROLES
-
-from .cli_support import hotline_for
+from .cli_support import hotline_for, progress
+from .settings import Settings
 
 
 @click.group()
@@ -21,11 +20,11 @@ def calendar() -> None:
 @calendar.command("load")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.pass_obj
-def calendar_load(obj: dict, path: str) -> None:
+def calendar_load(config: Settings, path: str) -> None:
     """Load a year's official holiday schedule (JSON: year, holidays, workdays); it overrides the estimate."""
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
-        year = hotline_for(obj).load_schedule(document)
+        year = hotline_for(config).load_schedule(document)
     except (ValueError, KeyError, TypeError) as err:
         raise click.ClickException(f"not loaded: {err}") from None
     click.echo(f"official schedule for {year} loaded; deadlines in {year} are no longer provisional")
@@ -36,28 +35,72 @@ def users() -> None:
     """API users and their tokens."""
 
 
+class RoleOption(click.Option):
+    """``--role``, whose help lists the roles only when help is shown: the list lives with the users' code,
+    which is too heavy to import for every command."""
+
+    def get_help_record(self, ctx: click.Context):
+        from processes.users import ROLES
+
+        roles = "One of: " + ", ".join(ROLES) + "."
+        if not (self.help or "").endswith(roles):
+            self.help = f"{self.help or ''} {roles}".strip()
+        return super().get_help_record(ctx)
+
+
 @users.command("add")
 @click.argument("name")
-@click.option("--role", required=True, help="One of: " + ", ".join(ROLES) + ".")
+@click.option("--role", required=True, cls=RoleOption)
 @click.option("--department", default=None, help="Department code (required for, and only for, role department).")
 @click.pass_obj
-def users_add(obj: dict, name: str, role: str, department: str | None) -> None:
+def users_add(config: Settings, name: str, role: str, department: str | None) -> None:
     """Add a user and print their API token as the last line (shown once: only its hash is stored)."""
+    _add(hotline_for(config).users, name, role, department)
+
+
+@users.command("token")
+@click.argument("name")
+@click.option("--role", cls=RoleOption, default=None,
+              help="Add the user with this role when there is none (so a script can run twice).")
+@click.option("--department", default=None, help="With --role department: the user's department code.")
+@click.pass_obj
+def users_token(config: Settings, name: str, role: str | None, department: str | None) -> None:
+    """Issue a fresh token for a user and revoke their old one; the token is the last line printed.
+
+    With --role, a user who does not exist yet is added; one who exists must already have that role."""
+    users = hotline_for(config).users
     try:
-        token = hotline_for(obj).users.add(name, role, department)
+        token = users.reissue(name, role, department)
+    except LookupError as err:
+        if role is None:
+            raise click.ClickException(f"no new token: {err.args[0]} (add them with --role ROLE)") from None
+        _add(users, name, role, department)
+        return
+    except ValueError as err:
+        raise click.ClickException(f"no new token: {err}") from None
+    _echo_token(f"new token for {name!r} (their old one no longer works)", token)
+
+
+def _add(users, name: str, role: str, department: str | None) -> None:
+    try:
+        token = users.add(name, role, department)
     except ValueError as err:
         raise click.ClickException(f"not added: {err}") from None
-    where = f" of {department}" if department else ""
-    click.echo(f"added {role}{where} {name!r}; their token, shown only this once:")
+    _echo_token(f"added {role}{f' of {department}' if department else ''} {name!r}; their token", token)
+
+
+def _echo_token(what: str, token: str) -> None:
+    """Print what was done and then the token, alone on the last line (scripts take it with ``tail -1``)."""
+    click.echo(f"{what}, shown only this once:")
     click.echo(token)
 
 
 @users.command("list")
 @click.pass_obj
-def users_list(obj: dict) -> None:
+def users_list(config: Settings) -> None:
     """List users (names, roles, departments, state); tokens are never shown."""
     rows = [[u["name"], u["role"], u["department"] or "-", "active" if u["active"] else "revoked",
-             u["created_at"].isoformat(timespec="seconds")] for u in hotline_for(obj).users.list()]
+             u["created_at"].isoformat(timespec="seconds")] for u in hotline_for(config).users.list()]
     if not rows:
         click.echo("no users yet (add one: hotline users add NAME --role ROLE)")
         return
@@ -70,10 +113,10 @@ def users_list(obj: dict) -> None:
 @users.command("revoke")
 @click.argument("name")
 @click.pass_obj
-def users_revoke(obj: dict, name: str) -> None:
+def users_revoke(config: Settings, name: str) -> None:
     """Disable a user's token at once (the name may be added again later, with a new token)."""
     try:
-        hotline_for(obj).users.revoke(name)
+        hotline_for(config).users.revoke(name)
     except LookupError as err:
         raise click.ClickException(f"not revoked: {err.args[0]}") from None
     click.echo(f"revoked {name!r}; their token no longer works")
@@ -87,35 +130,30 @@ def audit() -> None:
 @click.argument("number", required=False)
 @click.option("--all", "every", is_flag=True, help="Verify every case.")
 @click.pass_obj
-def audit_verify(obj: dict, number: str | None, every: bool) -> None:
+def audit_verify(config: Settings, number: str | None, every: bool) -> None:
     """Check each case's hash chain and that replaying its history gives exactly the stored case."""
     from processes import history
     from processes.users import User
 
     if bool(number) == every:
         raise click.UsageError("give a case NUMBER or --all")
-    hotline = hotline_for(obj)
-    if number:
-        results = [(number, history.verify(hotline, User("cli", "auditor"), number))]
-    else:
-        results = history.verify_all(hotline, progress=_progress)
-    failed = checked = 0
-    for case, verdict in results:
-        checked += 1
-        if not (verdict.chain_ok and verdict.replay_matches):
-            failed += 1
-            click.echo(f"{case}: FAILED at event {verdict.first_bad_event}: {verdict.reason}")
-        elif number:
-            click.echo(f"{case}: ok ({verdict.events} events, chain intact, replay matches)")
+    hotline = hotline_for(config)
+    with progress("cases verified") as advance:
+        if number:
+            results = [(number, history.verify(hotline, User("cli", "auditor"), number))]
+        else:
+            results = history.verify_all(hotline, progress=advance)
+        failed = checked = 0
+        for case, verdict in results:
+            checked += 1
+            if not (verdict.chain_ok and verdict.replay_matches):
+                failed += 1
+                click.echo(f"{case}: FAILED at event {verdict.first_bad_event}: {verdict.reason}")
+            elif number:
+                click.echo(f"{case}: ok ({verdict.events} events, chain intact, replay matches)")
     if every:
         click.echo(f"verified {checked} case(s): {checked - failed} ok, {failed} failed")
     sys.exit(1 if failed else 0)
-
-
-def _progress(done: int, total: int) -> None:
-    """Progress on long runs: every 100 cases and at the end (on stderr, so output stays a report)."""
-    if done % 100 == 0 or done == total:
-        click.echo(f"  {done}/{total} cases verified", err=True)
 
 
 @click.command()
@@ -125,23 +163,24 @@ def _progress(done: int, total: int) -> None:
               help="The file to write: .html (charts inline), .pdf, .xlsx, .csv or .json.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.pass_obj
-def report(obj: dict, from_: str | None, to: str | None, out: str, lang: str) -> None:
+def report(config: Settings, from_: str | None, to: str | None, out: str, lang: str) -> None:
     """Write a report for the county government: figures, tables and charts for a period."""
     from processes.reports.output import SUFFIXES, write_report
-    from processes.reports.pdf import MissingFont
     from processes.reports.period import PeriodError, parse_bound
     from processes.reports.report import period_for
 
     path = Path(out)
     if path.suffix.lower() not in SUFFIXES:
         raise click.BadParameter(f"the file must end in one of {', '.join(SUFFIXES)}", param_hint="--out")
-    hotline = hotline_for(obj)
     try:
-        period = period_for(hotline, from_ and parse_bound(from_, "from"), to and parse_bound(to, "to"))
+        bounds = [bound and parse_bound(bound, field) for bound, field in ((from_, "from"), (to, "to"))]
     except PeriodError as err:
         raise click.BadParameter(str(err), param_hint=f"--{err.field}") from None
+    hotline = hotline_for(config)
     try:
-        figures = write_report(hotline, period, lang, path)
-    except MissingFont as err:
-        raise click.ClickException(str(err)) from None
+        period = period_for(hotline, *bounds)
+    except PeriodError as err:
+        raise click.BadParameter(str(err), param_hint=f"--{err.field}") from None
+    with progress("report") as advance:
+        figures = write_report(hotline, period, lang, path, step=advance)  # a missing font: one line (cli_support)
     click.echo(f"wrote {path} ({period.label()}: {figures.registered} case(s))")

@@ -7,19 +7,21 @@ import sys
 
 import click
 
-from engine.bundle import read_paths
-from engine.deployment import DeploymentRefused
-
 from .cli_support import hotline_for
+from .settings import Settings
+
+BIG_DEPLOYMENT = 1024 * 1024  # bytes: past this, deploying takes long enough to say what it is doing
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def validate(obj: dict, paths: tuple[str, ...], fmt: str) -> None:
+def validate(config: Settings, paths: tuple[str, ...], fmt: str) -> None:
     """Check diagrams and forms without deploying; exit status 1 when there are errors."""
-    problems = hotline_for(obj).engine.validate(read_paths(list(paths)))
+    from engine.bundle import read_paths
+
+    problems = hotline_for(config).engine.validate(read_paths(list(paths)))
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":
         click.echo(json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]},
@@ -35,11 +37,18 @@ def validate(obj: dict, paths: tuple[str, ...], fmt: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--actor", default="designer", show_default=True, help="Who deploys (recorded on the version).")
 @click.pass_obj
-def deploy(obj: dict, paths: tuple[str, ...], actor: str) -> None:
+def deploy(config: Settings, paths: tuple[str, ...], actor: str) -> None:
     """Validate and deploy diagrams and forms as a new version (identical files keep their version)."""
-    engine = hotline_for(obj).engine
+    from engine.bundle import read_paths
+    from engine.deployment import DeploymentRefused
+
+    engine = hotline_for(config).engine
+    files = read_paths(list(paths))
+    size = sum(map(len, files.values()))
+    if size > BIG_DEPLOYMENT:
+        click.echo(f"checking and storing {len(files)} files ({size / 1024 / 1024:.1f} MB)…", err=True)
     try:
-        deployed = engine.deploy(read_paths(list(paths)), actor)
+        deployed = engine.deploy(files, actor)
     except DeploymentRefused as refused:
         for problem in refused.problems:
             click.echo(str(problem), err=True)
@@ -54,11 +63,11 @@ def deploy(obj: dict, paths: tuple[str, ...], actor: str) -> None:
 @click.argument("new", metavar="V2", type=int)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def diff(obj: dict, process_id: str, old: int, new: int, fmt: str) -> None:
+def diff(config: Settings, process_id: str, old: int, new: int, fmt: str) -> None:
     """Show what changed from version V1 to V2 of a process, and which open cases of V1 could move to V2."""
     from processes import versions
 
-    report = _versions_call(lambda: versions.compare(hotline_for(obj), process_id, old, new))
+    report = _versions_call(lambda: versions.compare(hotline_for(config), process_id, old, new))
     _echo_report(report, versions.comparison_lines, fmt)
 
 
@@ -70,14 +79,14 @@ def diff(obj: dict, process_id: str, old: int, new: int, fmt: str) -> None:
 @click.option("--actor", default="admin", show_default=True, help="Who moves the cases (recorded in each history).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def migrate(obj: dict, process_id: str, old: int, new: int, dry_run: bool, actor: str, fmt: str) -> None:
+def migrate(config: Settings, process_id: str, old: int, new: int, dry_run: bool, actor: str, fmt: str) -> None:
     """Move every open case of V1 that can move to V2, each in its own transaction; safe to run again.
 
     Exit status 1 when some cases cannot move (they are listed with the reasons).
     """
     from processes import versions
 
-    report = _versions_call(lambda: versions.migrate(hotline_for(obj), process_id, old, new, actor, dry_run))
+    report = _versions_call(lambda: versions.migrate(hotline_for(config), process_id, old, new, actor, dry_run))
     _echo_report(report, versions.migration_lines, fmt)
     sys.exit(1 if report["refused"] else 0)
 

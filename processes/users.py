@@ -52,7 +52,7 @@ def hash_token(token: str) -> str:
 
 
 class Users:
-    """Adding, authenticating, listing and revoking API users."""
+    """Adding, authenticating, listing, reissuing and revoking API users."""
 
     def __init__(self, engine: SessionsAndClock, directory: Directory):
         self.session, self.clock, self.directory = engine.session, engine, directory
@@ -97,6 +97,23 @@ class Users:
             if row is None:
                 raise LookupError(f"no active user named {name!r}")
             row.active, row.revoked_at = False, self.clock.now()
+
+    def reissue(self, name: str, role: str | None = None, department: str | None = None) -> str:
+        """A fresh token for an active user, replacing (so revoking) the old one: a lost token needs no new name.
+
+        Raises LookupError when no active user has the name, and ValueError when ``role`` is given and is not
+        the user's (a new token never changes what a user may do)."""
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        with self.session.begin() as session:
+            row = session.scalar(select(ApiUser).where(ApiUser.name == name, ApiUser.active).with_for_update())
+            if row is None:
+                raise LookupError(f"no active user named {name!r}")
+            if role is not None and (role, department) != (row.role, row.department):
+                where = f" of {row.department}" if row.department else ""
+                asked = f" of {department}" if department else ""
+                raise ValueError(f"{name!r} is {row.role}{where}, not {role}{asked}")
+            row.token_hash = hash_token(token)
+        return token
 
     def _check(self, name: str, role: str, department: str | None) -> None:
         """Refuse input that would make a user the API cannot place (bad name, role or department)."""

@@ -167,7 +167,7 @@ def test_a_case_started_after_another_received_a_supplement_replays_too(desk):
 def test_audit_verify_on_the_command_line(db, clock):
     url = db.url.render_as_string(hide_password=False)
     runner = CliRunner()
-    assert runner.invoke(main, ["--database-url", url, "demo"]).exit_code == 0
+    assert runner.invoke(main, ["demo", "--into", url]).exit_code == 0
     result = runner.invoke(main, ["--database-url", url, "audit", "verify", "--all"])
     assert result.exit_code == 0, result.output
     assert "verified 8 case(s): 8 ok, 0 failed" in result.output

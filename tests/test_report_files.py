@@ -154,7 +154,7 @@ def test_hotline_report_writes_the_file_its_name_asks_for(url, tmp_path, suffix,
     out = tmp_path / f"report{suffix}"
     result = run(url, "--from", "2026-09-28", "--to", "2026-09-30", "--out", str(out), "--lang", "en")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == f"wrote {out} (2026-09-28 – 2026-09-30: 11 case(s))"
+    assert result.stdout.strip() == f"wrote {out} (2026-09-28 – 2026-09-30: 11 case(s))"
     assert out.read_bytes().startswith(starts)
 
 
