@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from json import JSONDecodeError
 from typing import Any
 
 from flask import Flask, Response, json, request
@@ -14,7 +15,9 @@ from engine.clock import ClockError
 from engine.deployment import DeploymentRefused
 from engine.errors import Conflict, InvalidData, NotFound, StepFailed
 
+from .field_errors import field_errors
 from .i18n import text
+from .messages import phrase
 
 log = logging.getLogger("hotline.api")
 RETRY_AFTER_SECONDS = 5
@@ -25,6 +28,12 @@ TITLES = {
     422: ("请求无效", "Bad request"), 500: ("服务器内部错误", "Internal server error"),
     503: ("服务暂不可用", "Service unavailable"),
 }
+DESCRIPTIONS = {
+    400: "请求无法理解", 404: "请求的地址不存在", 405: "该地址不支持此请求方法", 406: "无法按请求的格式作答",
+    413: "请求过大", 415: "不支持的媒体类型（JSON 请发送 Content-Type: application/json）", 429: "请求过于频繁",
+    500: "服务器内部错误，请稍后重试", 503: "服务暂不可用，请稍后重试",
+}
+"""Werkzeug's descriptions of HTTP errors, in Chinese (by status)."""
 
 
 def problem(status: int, detail: str, errors: dict[str, Any] | None = None, **extra: Any) -> Response:
@@ -52,23 +61,59 @@ def _http(error: HTTPException) -> Response:
         messages = (getattr(error, "data", None) or {}).get("messages", {})
         fields = {k: v for location in messages.values() for k, v in flatten(location).items()} if isinstance(
             messages, dict) else {}
-        return problem(400, text("请求数据不符合要求", "the request data is invalid"), fields)
-    return problem(error.code or 500, error.description or "")
+        return problem(400, text("请求数据不符合要求", "the request data is invalid"), _phrased(fields))
+    unreadable = _unreadable_json(error)
+    if unreadable:
+        return problem(400, unreadable, {"_": [unreadable]})
+    return problem(error.code or 500, _description(error))
+
+
+def _unreadable_json(error: HTTPException) -> str | None:
+    """Why a JSON body could not be read (webargs keeps the parser's error on ``exc``, Flask chains it)."""
+    cause: BaseException | None = getattr(error, "exc", None) or error.__cause__ or error.__context__
+    while cause is not None and not isinstance(cause, ValueError):
+        cause = cause.__cause__ or cause.__context__
+    if not isinstance(cause, JSONDecodeError):  # webargs reports bytes that are not UTF-8 as one too
+        return None
+    return text(f"请求体不是有效的 JSON（第 {cause.lineno} 行第 {cause.colno} 列）",
+                f"the body is not valid JSON: {cause.msg} (line {cause.lineno}, column {cause.colno})")
+
+
+def _description(error: HTTPException) -> str:
+    """Werkzeug's own description of an HTTP error (a URL not found, a method not allowed) in the reader's
+    language; a description of ours as it was given."""
+    if error.description != type(error).description or error.code not in DESCRIPTIONS:
+        return error.description or ""
+    return text(DESCRIPTIONS[error.code], error.description or "")
+
+
+def _phrased(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {field: [phrase(message) for message in messages] for field, messages in errors.items()}
+
+
+def _invalid_data(error: InvalidData) -> Response:
+    """A form's failures phrased field by field; other invalid data by its messages."""
+    errors = field_errors(error.fields) if error.fields else _phrased(error.errors)
+    return problem(400, text("数据不符合表单要求", "the data does not satisfy the form"), errors)
+
+
+def _refused(status: int, error: Exception, **extra: Any) -> Response:
+    """A problem whose detail is the error's message, in the reader's language."""
+    return problem(status, phrase(str(error)), **extra)
 
 
 def register(app: Flask) -> None:
     """Map engine and HTTP errors to problem responses."""
     app.register_error_handler(HTTPException, _http)
-    app.register_error_handler(NotFound, lambda e: problem(404, str(e)))
-    app.register_error_handler(Conflict, lambda e: problem(409, str(e)))
-    app.register_error_handler(ClockError, lambda e: problem(409, str(e)))
-    app.register_error_handler(ValueError, lambda e: problem(400, str(e), {"_": [str(e)]}))
-    app.register_error_handler(InvalidData, lambda e: problem(
-        400, text("数据不符合表单要求", "the data does not satisfy the form"), e.errors))
-    app.register_error_handler(DeploymentRefused, lambda e: problem(
-        400, str(e), {"_": [str(p) for p in e.problems]}, problems=[p.as_dict() for p in e.problems]))
+    app.register_error_handler(NotFound, lambda e: _refused(404, e))
+    app.register_error_handler(Conflict, lambda e: _refused(409, e))
+    app.register_error_handler(ClockError, lambda e: _refused(409, e))
+    app.register_error_handler(ValueError, lambda e: _refused(400, e, errors={"_": [phrase(str(e))]}))
+    app.register_error_handler(InvalidData, _invalid_data)
+    app.register_error_handler(DeploymentRefused, lambda e: _refused(
+        400, e, errors={"_": [str(p) for p in e.problems]}, problems=[p.as_dict() for p in e.problems]))
     app.register_error_handler(StepFailed, lambda e: problem(
-        409, f"the case could not advance: {e}", task=e.task))
+        409, text(f"案件无法继续办理：{e}", f"the case could not advance: {e}"), task=e.task))
     app.register_error_handler(DataError, lambda e: problem(400, text(
         "数据库拒绝了其中的一个值（超出范围或不允许）", "the database refused a value (out of range or not allowed)")))
     app.register_error_handler(OperationalError, _database_unavailable)
@@ -88,7 +133,7 @@ def _unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _http(error)
     log.error("unexpected error in %s %s\n%s", request.method, request.path, redacted_traceback(error))
-    return problem(500, InternalServerError.description)
+    return problem(500, text(DESCRIPTIONS[500], InternalServerError.description or ""))
 
 
 def redacted_traceback(error: BaseException) -> str:

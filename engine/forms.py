@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -32,7 +32,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from .bundle import Problem
-from .errors import InvalidData
+from .errors import FieldError, InvalidData
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 REF_HINT = ("refer to a part of this form (#/$defs/name) or to another form of the deployment by its file name "
@@ -73,23 +73,27 @@ def _pattern_properties(validator, patterns, instance, schema):
                     yield from validator.descend(value, subschema, path=key, schema_path=pattern)
 
 
-_ADDITIONAL = jsonschema.Draft202012Validator.VALIDATORS["additionalProperties"]
-
-
 def _additional_properties(validator, additional, instance, schema):
-    """jsonschema's own, except that names are matched against ``patternProperties`` on RE2."""
-    patterns = schema.get("patternProperties")
-    if not patterns or not validator.is_type(instance, "object"):
-        yield from _ADDITIONAL(validator, additional, instance, schema)
+    """jsonschema's own, except that names are matched against ``patternProperties`` on RE2, and that each
+    name the form does not allow is an error of its own, on that name's path (so it can be told by name)."""
+    if not validator.is_type(instance, "object"):
         return
-    known = schema.get("properties", {})
-    extras = sorted(k for k in instance if k not in known and not any(_matches(p, k) for p in patterns))
+    known, patterns = schema.get("properties", {}), schema.get("patternProperties", {})
+    extras = [k for k in instance if k not in known and not any(_matches(p, k) for p in patterns)]
     if validator.is_type(additional, "object"):
         for extra in extras:
             yield from validator.descend(instance[extra], additional, path=extra)
-    elif additional is False and extras:
-        listed = ", ".join(repr(p) for p in sorted(patterns))
-        yield ValidationError(f"{', '.join(repr(e) for e in extras)} not matching any of the regexes: {listed}")
+    elif additional is False:
+        for extra in extras:
+            yield ValidationError(f"additional property {extra!r} is not allowed", path=[extra])
+
+
+def _required(validator, required, instance, schema):
+    """jsonschema's own, except that the error sits on the missing field's path, not only on the object's."""
+    if validator.is_type(instance, "object"):
+        for name in required:
+            if name not in instance:
+                yield ValidationError(f"{name!r} is a required property", path=[name])
 
 
 def _is_regex(instance: object) -> bool:
@@ -100,7 +104,8 @@ def _is_regex(instance: object) -> bool:
 FORMATS = jsonschema.FormatChecker()
 FORMATS.checks("regex", raises=re2.error)(_is_regex)
 FormValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {
-    "pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties})
+    "pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties,
+    "required": _required})
 
 
 # -- run time -----------------------------------------------------------------------------------------
@@ -108,17 +113,13 @@ def check_form(form: dict[str, Any] | None, data: dict[str, Any]) -> None:
     """Raise ``InvalidData`` with every failing field (``field.sub`` paths, ``_`` for the whole body)."""
     if form is None:
         return
-    errors: dict[str, list[str]] = {}
     try:
         found = sorted(_validator(json.dumps(form)).iter_errors(data),
-                       key=lambda e: list(e.absolute_path))
+                       key=lambda e: [str(p) for p in e.absolute_path])
     except (UncheckableForm, Unresolvable, re2.error, RecursionError) as err:
         raise InvalidData({"_": [f"the task's form cannot be checked ({_reason(err)}); ask its designer"]}) from None
-    for error in found:
-        field = ".".join(str(p) for p in error.absolute_path) or _missing_field(error) or "_"
-        errors.setdefault(field, []).append(error.message)
-    if errors:
-        raise InvalidData(errors)
+    if found:
+        raise InvalidData.of(_field_error(error, form) for error in found)
 
 
 @functools.lru_cache(maxsize=256)
@@ -132,14 +133,28 @@ def _validator(form_json: str) -> jsonschema.protocols.Validator:
     return FormValidator(form, registry=_NOTHING_OUTSIDE, format_checker=FORMATS)
 
 
-def _missing_field(error: ValidationError) -> str | None:
-    """Name the field for 'required' and 'additionalProperties' errors, which jsonschema reports on the parent."""
-    if error.validator == "required":
-        return error.message.split("'")[1]
-    if error.validator == "additionalProperties":
-        extra = error.message.split("'")
-        return extra[1] if len(extra) > 1 else None
-    return None
+def _field_error(error: ValidationError, form: dict[str, Any]) -> FieldError:
+    """One failure, with the schema the form declares for its field (the ``title`` a person knows it by) over
+    the part of the form that failed (a ``then``, a ``$ref``'s target). A missing or unknown field's error is
+    raised by the object holding it, whose schema is not the field's."""
+    own = error.schema if isinstance(error.schema, dict) and error.validator not in (
+        "required", "additionalProperties") else {}
+    along = _declared(form, error.absolute_path)
+    return FieldError(field=".".join(str(p) for p in error.absolute_path) or "_", rule=str(error.validator),
+                      expected=error.validator_value, schema={**own, **(along[-1] if along else form)},
+                      message=error.message, along=tuple(along))
+
+
+def _declared(form: dict[str, Any], path: Iterable[str | int]) -> list[dict[str, Any]]:
+    """The schemas a form's ``properties`` (and ``items``) declare along a path, one a step, references not
+    followed; ``{}`` for a step it declares nothing for."""
+    node: Any = form
+    along = []
+    for step in path:
+        node = node.get("items") if isinstance(step, int) else node.get("properties", {}).get(step)
+        node = node if isinstance(node, dict) else {}
+        along.append(node)
+    return along
 
 
 def _reason(err: Exception) -> str:

@@ -57,7 +57,7 @@ def test_a_case_of_any_process_is_started_worked_signalled_timed_replayed_and_ve
 
     early = send(api, number, "site_inspected")  # it waits for the fee first
     assert (early.status_code, early.get_json()["detail"]) == (
-        409, "the case is not waiting for 'site_inspected' (messages and signals it waits for: fee_paid)")
+        409, "案件未在等待“site_inspected”（它在等待的消息和信号：fee_paid）")  # Chinese by default
     case = send(api, number, "fee_paid", {"data": {"amount": 50}}).get_json()
     assert case["data"]["payment"] == {"amount": 50}
     case = send(api, number, "site_inspected").get_json()
