@@ -12,7 +12,9 @@ is run three ways:
   (from the open-task table), so the figure includes transactions, optimistic locking, audit rows
   and the open-task sync.
 
-The ratio engine / bare spiff is what the summary (last line) reports. This is a benchmark, not a test:
+The three lifecycles take turns, run by run, so a busy machine slows them alike. The ratio engine / bare
+spiff is what the summary (last line) reports, against the issue's target for the database (SQLite <= 3,
+PostgreSQL <= 4). ``--database-url`` runs the engine on PostgreSQL. This is a benchmark, not a test:
 nothing is asserted about time, but every run checks that the case really completes, so a broken flow
 cannot pass for a fast one.
 """
@@ -43,7 +45,7 @@ from processes.service import Hotline
 from processes.wiring import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_RATIO = 3
+TARGET_RATIO = {"sqlite": 3, "postgresql": 4}  # engine / bare spiff, hotline lifecycle (issue 12)
 
 
 @dataclass(frozen=True)
@@ -135,15 +137,18 @@ def prepare_database(url: str, reset: bool):
     return db
 
 
-def measure(action: Callable[[], object], warmup: int, runs: int) -> list[float]:
-    """Wall times in ms of ``runs`` calls, after ``warmup`` untimed ones (caches, JIT-free but lazy imports)."""
-    for _ in range(warmup):
-        action()
-    times = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - begin) * 1000)
+def measure(actions: dict[str, Callable[[], object]], warmup: int, runs: int) -> dict[str, list[float]]:
+    """Wall times in ms of ``runs`` calls of each action, after ``warmup`` untimed ones (caches, lazy imports).
+
+    The actions take turns, run by run, so a change in the machine's load hits each of them alike and the ratios
+    stay meaningful on a busy machine."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for run in range(warmup + runs):
+        for name, action in actions.items():
+            begin = time.perf_counter()
+            action()
+            if run >= warmup:
+                times[name].append((time.perf_counter() - begin) * 1000)
     return times
 
 
@@ -179,13 +184,11 @@ def main() -> None:
         engine.deploy({path.name: path.read_bytes() for path in scenario.files})
         bare = engine.script_engine  # the same sandboxed expressions and domain functions, nothing persisted
         cases: list[int] = []
-        results = {
-            "bare spiff": measure(lambda: spiff_lifecycle(scenario, spec, subprocess_specs, bare), args.warmup,
-                                  args.runs),
-            "spiff + json": measure(lambda: spiff_lifecycle(scenario, spec, subprocess_specs, bare, serializer),
-                                    args.warmup, args.runs),
-            "engine": measure(lambda: cases.append(engine_lifecycle(engine, scenario)), args.warmup, args.runs),
-        }
+        results = measure({
+            "bare spiff": lambda: spiff_lifecycle(scenario, spec, subprocess_specs, bare),
+            "spiff + json": lambda: spiff_lifecycle(scenario, spec, subprocess_specs, bare, serializer),
+            "engine": lambda: cases.append(engine_lifecycle(engine, scenario)),
+        }, args.warmup, args.runs)
         with engine.session() as session:  # outside the timed part: every case must have ended completed
             done = session.scalar(select(func.count()).select_from(Instance).where(
                 Instance.id.in_(cases), Instance.status == COMPLETED))
@@ -199,8 +202,9 @@ def main() -> None:
     for name, times in results.items():
         print(f"{name:<14}{statistics.median(times):>9.2f}{statistics.quantiles(times, n=10)[-1]:>9.2f}")
     engine_ms, spiff_ms = statistics.median(results["engine"]), statistics.median(results["bare spiff"])
-    print(f"engine_overhead ({args.diagram}, {engine.db.dialect.name}): engine {engine_ms:.1f} ms, "
-          f"bare spiff {spiff_ms:.1f} ms, ratio {engine_ms / spiff_ms:.1f} (target <= {TARGET_RATIO})")
+    kind = engine.db.dialect.name
+    print(f"engine_overhead ({args.diagram}, {kind}): engine {engine_ms:.1f} ms, "
+          f"bare spiff {spiff_ms:.1f} ms, ratio {engine_ms / spiff_ms:.1f} (target <= {TARGET_RATIO[kind]})")
 
 
 if __name__ == "__main__":
