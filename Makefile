@@ -10,20 +10,22 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # setuptools notes every editable install ("be careful with folders named like your package"): not news here.
 PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip --quiet --disable-pip-version-check
-HOTLINE := $(BIN)/hotline $(if $(DATABASE_URL),--database-url '$(DATABASE_URL)')
+HOTLINE := $(BIN)/hotline$(if $(DATABASE_URL), --database-url '$(DATABASE_URL)')
 
 .PHONY: serve test lint bench clean chromium
 
 $(STAMP): setup.cfg setup.py
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip
-	$(PIP) install -e .
-	touch $(STAMP)
+	@echo "installing Hotline into $(VENV) (once, or after setup.cfg changes)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e .
+	@touch $(STAMP)
 
 # The test tools (pytest, ruff, schemathesis) only for `make test`: serving needs none of them.
 $(TEST_STAMP): $(STAMP)
-	$(PIP) install -e '.[test]'
-	touch $(TEST_STAMP)
+	@echo "installing the test tools into $(VENV)"
+	@$(PIP) install -e '.[test]'
+	@touch $(TEST_STAMP)
 
 serve: $(STAMP)
 	@$(HOTLINE) db upgrade

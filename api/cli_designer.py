@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli_support import hotline_for
+from .cli_support import hotline_for, progress
 from .settings import Settings
 
 BIG_DEPLOYMENT = 1024 * 1024  # bytes: past this, deploying takes long enough to say what it is doing
@@ -86,7 +86,9 @@ def migrate(config: Settings, process_id: str, old: int, new: int, dry_run: bool
     """
     from processes import versions
 
-    report = _versions_call(lambda: versions.migrate(hotline_for(config), process_id, old, new, actor, dry_run))
+    hotline = hotline_for(config)
+    with progress("cases checked" if dry_run else "cases moved or refused") as advance:
+        report = _versions_call(lambda: versions.migrate(hotline, process_id, old, new, actor, dry_run, advance))
     _echo_report(report, versions.migration_lines, fmt)
     sys.exit(1 if report["refused"] else 0)
 

@@ -9,6 +9,7 @@ again is safe: the cases already moved are on the target version and are reporte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -66,21 +67,25 @@ def compare(engine: Engine, process_id: str, old: int, new: int) -> Comparison:
     return Comparison(process_id, old, new, diff, moves)
 
 
-def migrate_all(engine: Engine, process_id: str, old: int, new: int, actor: str,
-                dry_run: bool = False) -> MigrationReport:
-    """Move every running case of ``old`` that can move to ``new``, one transaction each; report the rest."""
+def migrate_all(engine: Engine, process_id: str, old: int, new: int, actor: str, dry_run: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> MigrationReport:
+    """Move every running case of ``old`` that can move to ``new``, one transaction each; report the rest.
+
+    ``progress(done, total)`` is told after each case (a run over many cases takes minutes)."""
     if old == new:
         raise ValueError("the two versions are the same")
     with engine.session() as session:
         before, after = (version_id(session, process_id, v) for v in (old, new))
         cases, already = _running(session, before), _running(session, after)
     report = MigrationReport(process_id, old, new, dry_run, already=already)
-    for case in cases:
+    for done, case in enumerate(cases, start=1):
         reasons = engine.migration_obstacles(case, new) if dry_run else _move(engine, case, new, actor)
         if reasons:
             report.refused.append(CaseMove(case, False, reasons))
         else:
             report.migrated.append(case)
+        if progress:
+            progress(done, len(cases))
     return report
 
 

@@ -7,6 +7,7 @@ numbers. The same reports serve the API (as JSON) and the ``hotline diff`` / ``h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -26,9 +27,11 @@ def compare(hotline: Hotline, process_id: str, old: int, new: int) -> dict[str, 
                       for c in comparison.cases]}
 
 
-def migrate(hotline: Hotline, process_id: str, old: int, new: int, actor: str, dry_run: bool = False) -> dict:
-    """Move every open case of ``old`` that can move to ``new`` (or, in a dry run, say which would)."""
-    report = bulk_migration.migrate_all(hotline.engine, process_id, old, new, actor, dry_run)
+def migrate(hotline: Hotline, process_id: str, old: int, new: int, actor: str, dry_run: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> dict:
+    """Move every open case of ``old`` that can move to ``new`` (or, in a dry run, say which would), telling
+    ``progress(done, total)`` after each case."""
+    report = bulk_migration.migrate_all(hotline.engine, process_id, old, new, actor, dry_run, progress)
     number = _numbers(hotline, report.migrated + report.already + [c.instance_id for c in report.refused])
     return {"process_id": process_id, "from_version": old, "to_version": new, "dry_run": dry_run,
             "migrated": [number(i) for i in report.migrated], "already": [number(i) for i in report.already],

@@ -172,9 +172,10 @@ def test_diff_and_migrate_from_the_shell(api, db):
         "  ~ callback (userTask '回访 Call back')", f"      name: '{CALLBACK}' → '回访 Call back'",
         "open cases on version 1: 1 (1 can move, 0 cannot)", f"  {api.number}: can move"]
     dry = run("migrate", "hotline_case", "--from", "1", "--to", "2", "--dry-run", "--format", "json")
-    assert (dry.exit_code, json.loads(dry.output)["migrated"]) == (0, [api.number])
+    assert (dry.exit_code, json.loads(dry.stdout)["migrated"]) == (0, [api.number])
+    assert dry.stderr == "  1/1 cases checked\n"  # progress, apart from the report
     moved = run("migrate", "hotline_case", "--from", "1", "--to", "2")
-    assert (moved.exit_code, moved.output.splitlines()[1:3]) == (0, ["moved: 1", "already on version 2: 0"])
+    assert (moved.exit_code, moved.stdout.splitlines()[1:3]) == (0, ["moved: 1", "already on version 2: 0"])
     assert run("migrate", "hotline_case", "--from", "2", "--to", "2").exit_code == 1
     assert "has no version 3" in run("diff", "hotline_case", "1", "3").output
 
