@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -165,22 +167,36 @@ def audit_verify(config: Settings, number: str | None, every: bool) -> None:
 @click.pass_obj
 def report(config: Settings, from_: str | None, to: str | None, out: str, lang: str) -> None:
     """Write a report for the county government: figures, tables and charts for a period."""
-    from processes.reports.output import SUFFIXES, write_report
-    from processes.reports.period import PeriodError, parse_bound
+    path, bounds = _report_arguments(out, from_, to)
+    from processes.reports.output import write_report
     from processes.reports.report import period_for
+
+    hotline = hotline_for(config)
+    with _period_errors():
+        period = period_for(hotline, *bounds)
+    with progress("report") as advance:
+        figures = write_report(hotline, period, lang, path, step=advance)  # a missing font: one line (cli_support)
+    click.echo(f"wrote {path} ({period.label()}: {figures.registered} case(s))")
+
+
+def _report_arguments(out: str, from_: str | None, to: str | None) -> tuple[Path, list]:
+    """The report's file and period bounds, checked before any database or chart library is touched."""
+    from processes.reports.output import SUFFIXES
+    from processes.reports.period import parse_bound
 
     path = Path(out)
     if path.suffix.lower() not in SUFFIXES:
         raise click.BadParameter(f"the file must end in one of {', '.join(SUFFIXES)}", param_hint="--out")
+    with _period_errors():
+        return path, [bound and parse_bound(bound, field) for bound, field in ((from_, "from"), (to, "to"))]
+
+
+@contextmanager
+def _period_errors() -> Iterator[None]:
+    """A period people typed wrong is a usage error naming the option."""
+    from processes.reports.period import PeriodError
+
     try:
-        bounds = [bound and parse_bound(bound, field) for bound, field in ((from_, "from"), (to, "to"))]
+        yield
     except PeriodError as err:
         raise click.BadParameter(str(err), param_hint=f"--{err.field}") from None
-    hotline = hotline_for(config)
-    try:
-        period = period_for(hotline, *bounds)
-    except PeriodError as err:
-        raise click.BadParameter(str(err), param_hint=f"--{err.field}") from None
-    with progress("report") as advance:
-        figures = write_report(hotline, period, lang, path, step=advance)  # a missing font: one line (cli_support)
-    click.echo(f"wrote {path} ({period.label()}: {figures.registered} case(s))")

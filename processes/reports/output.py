@@ -6,12 +6,12 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..service import Hotline
-from .figures import Figures
-from .period import Period
-from .report import gather
-from .tables import summary_document, tables
+if TYPE_CHECKING:
+    from ..service import Hotline
+    from .figures import Figures
+    from .period import Period
 
 SUFFIXES = (".html", ".pdf", ".xlsx", ".csv", ".json")
 
@@ -21,10 +21,13 @@ def write_report(hotline: Hotline, period: Period, lang: str, path: Path,
     """Write the period's report to ``path`` (``.html``, ``.pdf``, ``.xlsx``, ``.csv`` or ``.json``), telling
     ``step`` (steps done, of how many, what now) as it goes.
 
-    The file appears whole or not at all: it is written beside its name and then renamed. The charts
-    (matplotlib) and workbooks (openpyxl) are imported only for the formats that need them: they take
-    seconds to load.
+    The file appears whole or not at all: it is written beside its name and then renamed. What writing needs
+    is imported here, and the charts (matplotlib) and workbooks (openpyxl) only for the formats that need
+    them: they take seconds to load, and a command checks its arguments against ``SUFFIXES`` first.
     """
+    from .report import gather
+    from .tables import summary_document, tables
+
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ValueError(f"不支持的文件类型 {suffix or '(无)'} / unsupported file type {suffix or '(none)'}: "
