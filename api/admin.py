@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine.clock import SimulatedClock
-from engine.timers import duration_from
+from processes import admin
 
-from .auth import current_user, roles
+from .auth import current_user, hotline, roles
 from .errors import problem
 from .i18n import text
 from .schemas import ClockIn, ClockOut
@@ -20,9 +18,7 @@ blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Administra
 @blp.before_app_request
 def _sync_clock() -> None:
     """Serve every request at the shared simulated time: take a move made on another node first."""
-    clock_ = current_app.extensions["hotline"].engine.clock
-    if isinstance(clock_, SimulatedClock):
-        clock_.sync()
+    hotline().sync_clock()
 
 
 @blp.route("/admin/clock", methods=["POST"])
@@ -32,17 +28,12 @@ def _sync_clock() -> None:
 def clock(body):
     """Move the simulated clock forward for every node, then fire every timer that fell due; answers with the new
     time. Other nodes serve at the new time from their next request, and their timers follow within a second."""
-    engine = current_app.extensions["hotline"].engine
-    if not isinstance(engine.clock, SimulatedClock):
+    if not admin.clock_is_simulated(hotline()):
         return problem(404, text("仅在模拟时钟模式下可用", "only available under --simulated-clock"))
     if ("advance" in body) == ("set" in body):
         return problem(400, text("请给出 advance 或 set 之一", "give exactly one of advance or set"),
                        {"_": ["give exactly one of advance or set"]})
-    if "advance" in body:
-        now = engine.clock.advance(duration_from(engine.now(), body["advance"]))
-    else:
-        now = engine.clock.set(body["set"])
-    return {"now": now, "fired": len(engine.fire_all_due())}
+    return admin.move_clock(hotline(), advance=body.get("advance"), to=body.get("set"))
 
 
 class IncidentOut(Schema):
@@ -52,21 +43,12 @@ class IncidentOut(Schema):
     since = fields.DateTime()
 
 
-def _number(instance_id: int) -> str:
-    return current_app.extensions["hotline"].case(instance_id=instance_id).number
-
-
 @blp.route("/incidents", methods=["GET"])
 @roles("admin")
 @blp.response(200, IncidentOut(many=True))
 def incidents():
     """Cases set aside because a step of their diagram failed (they are kept out of the timer sweep)."""
-    return _incident_list()
-
-
-def _incident_list() -> list[dict]:
-    return [{"case": _number(i.id), "error": i.error, "task": i.error_task, "since": i.updated_at}
-            for i in current_app.extensions["hotline"].engine.incidents()]
+    return admin.incidents(hotline())
 
 
 @blp.route("/incidents/<string:number>/retry", methods=["POST"])
@@ -74,6 +56,4 @@ def _incident_list() -> list[dict]:
 @blp.response(200, IncidentOut(many=True))
 def retry(number):
     """Put the case back to work after the cause was fixed; answers with the incidents left."""
-    hotline = current_app.extensions["hotline"]
-    hotline.engine.retry(hotline.case(number).instance_id, current_user().name)
-    return _incident_list()
+    return admin.retry(hotline(), current_user(), number)

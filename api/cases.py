@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from processes import queries
+from processes import casework, queries
 
 from .auth import all_staff, current_user, hotline, roles, staff_and_designers
 from .i18n import localize_case, localize_page
@@ -28,16 +28,14 @@ class Cases(MethodView):
         page, per_page = query.pop("page"), query.pop("per_page")
         filters = queries.CaseFilters(registered_from=query.pop("from_", None),
                                       registered_to=query.pop("to", None), **query)
-        found = queries.list_cases(hotline(), current_user(), filters, page, per_page)
-        return localize_page(found, localize_case)
+        return localize_page(casework.cases(hotline(), current_user(), filters, page, per_page), localize_case)
 
     @roles("operator")
     @blp.arguments(CaseIn)
     @blp.response(201, CaseOut)
     def post(self, intake):
         """Register a call and start its case on the latest version of the hotline process."""
-        number = hotline().register(intake, current_user().name)
-        return view(number)
+        return localize_case(casework.register(hotline(), current_user(), intake))
 
 
 @blp.route("/<string:number>")
@@ -46,18 +44,7 @@ class Cases(MethodView):
 def get_case(number):
     """One case: status, treatment, deadline, caller (masked where confidential), open tasks; for a case of
     another process its status, data, open tasks and next timer (designers see only those)."""
-    return view(number)
-
-
-def view(number: str) -> dict:
-    """The case as the current user may see it, in their language."""
-    return localize_case(queries.get_case(hotline(), current_user(), number))
-
-
-def _event(number: str, send) -> dict:
-    view(number)  # 404 unless the caller may see it
-    send()
-    return view(number)
+    return localize_case(casework.case(hotline(), current_user(), number))
 
 
 @blp.route("/<string:number>/events/withdraw", methods=["POST"])
@@ -66,7 +53,7 @@ def _event(number: str, send) -> dict:
 @blp.response(200, CaseOut)
 def withdraw(body, number):
     """The caller withdraws: the case ends ``withdrawn`` at once."""
-    return _event(number, lambda: hotline().withdraw(number, body["reason"], current_user().name))
+    return localize_case(casework.withdraw(hotline(), current_user(), number, body["reason"]))
 
 
 @blp.route("/<string:number>/events/supplement", methods=["POST"])
@@ -75,7 +62,7 @@ def withdraw(body, number):
 @blp.response(200, CaseOut)
 def supplement(body, number):
     """The caller adds information; whoever handles the case now sees it."""
-    return _event(number, lambda: hotline().supplement(number, body["content"], current_user().name))
+    return localize_case(casework.supplement(hotline(), current_user(), number, body["content"]))
 
 
 @blp.route("/<string:number>/events/repeat_call", methods=["POST"])
@@ -84,7 +71,7 @@ def supplement(body, number):
 @blp.response(200, CaseOut)
 def repeat_call(body, number):
     """A repeat call about the same open matter is merged into the case (recorded on it)."""
-    return _event(number, lambda: hotline().merge_repeat_call(number, body, current_user().name))
+    return localize_case(casework.repeat_call(hotline(), current_user(), number, body))
 
 
 @blp.route("/<string:number>/events/<string:name>", methods=["POST"])
@@ -97,4 +84,4 @@ def diagram_event(body, number, name):
     ``name`` is the message's or signal's name in the diagram. A message carries ``data`` as its payload, a signal
     none. 409 when the case waits for no message or signal of that name (the answer lists those it waits for).
     """
-    return _event(number, lambda: hotline().send_event(number, name, body["data"], current_user().name))
+    return localize_case(casework.send_event(hotline(), current_user(), number, name, body["data"]))

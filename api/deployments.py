@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from engine.deployment import DeploymentRefused
 from engine.limits import MAX_VERSION
-from engine.models import DeployedFile, ProcessVersion
+from processes import deployments
 
-from .auth import roles
+from .auth import current_user, hotline, roles
 from .errors import problem
 from .i18n import text
 
@@ -61,10 +60,6 @@ class ProcessOut(Schema):
     latest_version = fields.Integer()
 
 
-def engine():
-    return current_app.extensions["hotline"].engine
-
-
 def uploaded() -> dict[str, bytes]:
     """The uploaded files by name (400 when there are none)."""
     files = request.files.getlist("files")
@@ -79,12 +74,8 @@ def uploaded() -> dict[str, bytes]:
 @blp.response(201, DeployedOut)
 def deploy():
     """Validate the files and store them as the next version (identical files keep their version: 200)."""
-    from .auth import current_user
-
-    deployed = engine().deploy(uploaded(), current_user().name)
-    body = {"process_id": deployed.process_id, "version": deployed.version, "created": deployed.created,
-            "files": deployed.files}
-    return body, 201 if deployed.created else 200
+    deployed = deployments.deploy(hotline(), current_user(), uploaded())
+    return deployed, 201 if deployed["created"] else 200
 
 
 @blp.route("/deployments/validate", methods=["POST"])
@@ -93,10 +84,7 @@ def deploy():
 @blp.response(200, ValidationOut)
 def validate():
     """Check the files without deploying anything: every error and warning at once."""
-    problems = engine().validate(uploaded())
-    errors = [p.as_dict() for p in problems if p.severity == "error"]
-    return {"valid": not errors, "errors": errors,
-            "warnings": [p.as_dict() for p in problems if p.severity != "error"]}
+    return deployments.validate(hotline(), uploaded())
 
 
 @blp.route("/processes", methods=["GET"])
@@ -104,13 +92,7 @@ def validate():
 @blp.response(200, ProcessOut(many=True))
 def processes():
     """The deployed processes and their latest versions."""
-    with engine().session() as session:
-        rows = session.execute(select(ProcessVersion.process_id, ProcessVersion.version)
-                               .order_by(ProcessVersion.process_id)).all()
-    latest: dict[str, int] = {}
-    for process_id, version in rows:
-        latest[process_id] = max(version, latest.get(process_id, 0))
-    return [{"process_id": p, "latest_version": v} for p, v in latest.items()]
+    return deployments.processes(hotline())
 
 
 @blp.route("/processes/<string:process_id>/versions", methods=["GET"])
@@ -118,13 +100,8 @@ def processes():
 @blp.response(200, VersionOut(many=True))
 def versions(process_id):
     """Every version of a process, oldest first, with its file names."""
-    with engine().session() as session:
-        found = session.scalars(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                                .order_by(ProcessVersion.version)).all()
-        if not found:
-            return problem(404, text("没有该流程", f"no process {process_id}"))
-        return [{"process_id": v.process_id, "version": v.version, "deployed_at": v.deployed_at,
-                 "deployed_by": v.deployed_by, "files": [f.name for f in v.files]} for v in found]
+    found = deployments.versions(hotline(), process_id)
+    return found or problem(404, text("没有该流程", f"no process {process_id}"))
 
 
 @blp.route(f"/processes/<string:process_id>/versions/<int(min=1, max={MAX_VERSION}):version>/files/<string:name>",
@@ -133,9 +110,7 @@ def versions(process_id):
 @blp.response(200, description="the file exactly as deployed")
 def file(process_id, version, name):
     """A deployed file, byte for byte (so a modeler opens it exactly as drawn)."""
-    with engine().session() as session:
-        content = session.scalar(select(DeployedFile.content).join(ProcessVersion).where(
-            ProcessVersion.process_id == process_id, ProcessVersion.version == version, DeployedFile.name == name))
+    content = deployments.file(hotline(), process_id, version, name)
     if content is None:
         return problem(404, text("没有该文件", f"no file {name} in {process_id} version {version}"))
     mimetype = "application/json" if name.endswith(".json") else "application/xml"

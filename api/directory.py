@@ -1,9 +1,8 @@
 """``/departments``: the department directory staff pick from."""
 
-from flask import current_app
 from flask_smorest import Blueprint
 
-from .auth import all_staff
+from .auth import all_staff, hotline
 from .i18n import language
 from .schemas import DepartmentOut
 
@@ -17,4 +16,4 @@ def departments():
     """Codes, names and the general-problem deadline in working days."""
     english = language() == "en"
     return [{"code": d.code, "name": d.name_en if english else d.name, "deadline_days": d.deadline_days}
-            for d in current_app.extensions["hotline"].directory.by_code.values()]
+            for d in hotline().directory.by_code.values()]

@@ -3,8 +3,8 @@
 from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+
+from .auth import hotline
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Service health (no token needed)")
 
@@ -21,13 +21,7 @@ class HealthOut(Schema):
 @blp.alt_response(503, schema=HealthOut, description="the database cannot be reached")
 def health():
     """Report status without needing a token (load balancers and operators poll it)."""
-    engine = current_app.extensions["engine"]
-    try:
-        with engine.db.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        database = "ok"
-    except SQLAlchemyError:
-        database = "unavailable"
+    database = "ok" if hotline().database_reachable() else "unavailable"
     scheduler = "running" if current_app.extensions["scheduler_running"]() else "stopped"
     status = "ok" if database == "ok" else "degraded"
     return {"status": status, "database": database, "scheduler": scheduler}, 200 if status == "ok" else 503

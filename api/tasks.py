@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from processes import queries
+from processes import casework, queries
 
 from .auth import current_user, hotline, staff_and_designers
 from .i18n import localize_case, localize_page, localize_task
@@ -29,7 +29,7 @@ class Tasks(MethodView):
         page, per_page = query.pop("page"), query.pop("per_page")
         if query.get("assignee") == "me":
             query["assignee"] = current_user().name
-        found = queries.list_tasks(hotline(), current_user(), queries.TaskFilters(**query), page, per_page)
+        found = casework.tasks(hotline(), current_user(), queries.TaskFilters(**query), page, per_page)
         return localize_page(found, localize_task)
 
 
@@ -38,11 +38,7 @@ class Tasks(MethodView):
 @blp.response(200, TaskDetailOut)
 def get_task(task_id):
     """A task with its form (JSON Schema) and the data it shows."""
-    return detail(task_id)
-
-
-def detail(task_id: str) -> dict:
-    return localize_task(queries.get_task(hotline(), current_user(), task_id))
+    return localize_task(casework.task(hotline(), current_user(), task_id))
 
 
 @blp.route("/<string:task_id>/claim", methods=["POST"])
@@ -50,9 +46,7 @@ def detail(task_id: str) -> dict:
 @blp.response(200, TaskDetailOut)
 def claim(task_id):
     """Take the task (409 if someone else holds it)."""
-    queries.check_candidate(hotline(), current_user(), task_id)
-    hotline().engine.claim(task_id, current_user().name)
-    return detail(task_id)
+    return localize_task(casework.claim(hotline(), current_user(), task_id))
 
 
 @blp.route("/<string:task_id>/unclaim", methods=["POST"])
@@ -60,9 +54,7 @@ def claim(task_id):
 @blp.response(200, TaskDetailOut)
 def unclaim(task_id):
     """Give the task back (409 if someone else holds it; admins may free anyone's)."""
-    queries.check_candidate(hotline(), current_user(), task_id)
-    hotline().engine.unclaim(task_id, current_user().name, force=current_user().role == "admin")
-    return detail(task_id)
+    return localize_task(casework.unclaim(hotline(), current_user(), task_id))
 
 
 @blp.route("/<string:task_id>/complete", methods=["POST"])
@@ -71,15 +63,7 @@ def unclaim(task_id):
 @blp.response(200, CaseOut)
 def complete(data, task_id):
     """Complete the task with its form data; answers with the case after the step."""
-    return _step(task_id, lambda: hotline().engine.complete_task(task_id, data, current_user().name))
-
-
-def _step(task_id: str, command) -> dict:
-    """Run a command on the task if the caller is among its candidates; answer with the case after it."""
-    queries.check_candidate(hotline(), current_user(), task_id)
-    number = queries.task_number(hotline(), task_id)
-    command()
-    return localize_case(queries.get_case(hotline(), current_user(), number))
+    return localize_case(casework.complete_task(hotline(), current_user(), task_id, data))
 
 
 class ThrowIn(Schema):
@@ -109,5 +93,4 @@ def escalation(body, task_id):
 
 
 def _throw(kind: str, body: dict, task_id: str) -> dict:
-    return _step(task_id, lambda: hotline().engine.throw(task_id, kind, body["code"], body.get("message"),
-                                                         current_user().name))
+    return localize_case(casework.throw(hotline(), current_user(), task_id, kind, body["code"], body.get("message")))

@@ -9,13 +9,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.limits import MAX_VERSION
-from processes import versions
+from processes import casework, versions
 from processes.service import PROCESS_ID
 
 from .auth import current_user, hotline, roles
-from .cases import view
 from .errors import problem
-from .i18n import text
+from .i18n import localize_case, text
 from .schemas import CaseOut, DataIn, StrictBoolean
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v1/processes",
@@ -111,7 +110,7 @@ def start(body, process_id):
     The hotline's own process takes the intake as ``data`` (checked as at ``POST /cases``) and only administrators
     may start it here.
     """
-    return view(hotline().start(process_id, body["data"], current_user().name))
+    return localize_case(casework.start(hotline(), current_user(), process_id, body["data"]))
 
 
 @blp.route(f"/<string:process_id>/versions/<int({BOUNDS}):version>/diff/<int({BOUNDS}):other>", methods=["GET"])

@@ -11,7 +11,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 
 from engine.case import case_data, ready_user_tasks
 from engine.models import AuditEvent, Instance
@@ -21,8 +21,8 @@ from engine.timers import next_due
 from .access import role_of_lane
 from .cases import status_of
 from .masking import data_for
-from .models import HotlineCase, ProcessCase
-from .queries import CaseRow, find_case
+from .models import HotlineCase
+from .queries import CaseRow, find_case, numbered_cases
 from .service import Hotline
 from .users import User
 
@@ -107,7 +107,7 @@ def verify(hotline: Hotline, user: User, number: str) -> Verdict:
 
 def verify_all(hotline: Hotline, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[str, Verdict]]:
     """Verify every case of every process (oldest first), reporting progress as (done, total)."""
-    numbered = union_all(*(select(model.number, model.instance_id) for model in (HotlineCase, ProcessCase))).subquery()
+    numbered = numbered_cases()
     with hotline.engine.session() as session:
         cases = session.execute(select(numbered.c.number, numbered.c.instance_id)
                                 .join(Instance, Instance.id == numbered.c.instance_id)

@@ -1,5 +1,7 @@
 """Reading cases and tasks for people: filtered, paginated, restricted and masked for the reader.
 
+Every function here reads inside a session its caller holds (``processes.casework`` opens it, or an engine
+command hands it to its read-back), so a request's reads and its command share one unit of work.
 Lists come from the case rows and the open-task table, never from deserialized cases, so they stay
 fast however long the history grows.
 
@@ -10,23 +12,23 @@ read them. Hotline cases stay with the hotline's staff (designers never see call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Subquery, func, select, union_all
+from sqlalchemy.orm import Session, defer
 
 from engine.case import case_data
 from engine.errors import Conflict, NotFound
 from engine.models import AuditEvent, Instance, OpenTask, ProcessVersion
+from engine.runtime import Engine
 
 from .access import STAFF, can_work, names_department, role_of_lane, visible_cases, visible_tasks
-from .cases import case_row
 from .masking import caller_for, data_for
 from .models import HotlineCase, ProcessCase
-from .service import Hotline
 from .users import User
 
 TRIERS = frozenset({"designer", "admin"})
@@ -64,6 +66,11 @@ class TaskFilters:
     assignee: str | None = None
 
 
+def numbered_cases() -> Subquery:
+    """Every case's number by engine instance id, whatever process it runs (hotline rows and others')."""
+    return union_all(*(select(model.number, model.instance_id) for model in (HotlineCase, ProcessCase))).subquery()
+
+
 def _page(session: Session, query: Select, page: int, per_page: int) -> tuple[list, int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
@@ -86,13 +93,12 @@ def case_query(filters: CaseFilters) -> Select:
     return query
 
 
-def list_cases(hotline: Hotline, user: User, filters: CaseFilters, page: int, per_page: int) -> Page:
+def list_cases(session: Session, user: User, filters: CaseFilters, page: int, per_page: int) -> Page:
     query = visible_cases(case_query(filters), user).order_by(HotlineCase.registered_at.desc(), HotlineCase.id.desc())
-    with hotline.engine.session() as session:
-        rows, total = _page(session, query, page, per_page)
-        tasks = _open_tasks_by_instance(session, [row.instance_id for (row,) in rows])
-        versions = _versions(session, [row.instance_id for (row,) in rows])
-        items = [case_view(row, user, tasks.get(row.instance_id, []), versions[row.instance_id]) for (row,) in rows]
+    rows, total = _page(session, query, page, per_page)
+    tasks = _open_tasks_by_instance(session, [row.instance_id for (row,) in rows])
+    versions = _versions(session, [row.instance_id for (row,) in rows])
+    items = [case_view(row, user, tasks.get(row.instance_id, []), versions[row.instance_id]) for (row,) in rows]
     return Page(items, total, page, per_page)
 
 
@@ -107,14 +113,35 @@ def find_case(session: Session, user: User, number: str | None = None, instance_
     raise NotFound(f"no case {number or ''}".strip())
 
 
-def get_case(hotline: Hotline, user: User, number: str) -> dict[str, Any]:
+def get_case(session: Session, engine: Engine, user: User, number: str) -> dict[str, Any]:
     """One case as this user may see it (404 for cases outside a department user's reach)."""
-    with hotline.engine.session() as session:
-        row = find_case(session, user, number)
-        tasks = _open_tasks_by_instance(session, [row.instance_id]).get(row.instance_id, [])
-        if isinstance(row, ProcessCase):
-            return other_case_view(hotline.engine.load(session, row.instance_id), row.number, tasks)
-        return case_view(row, user, tasks, _versions(session, [row.instance_id])[row.instance_id])
+    return _shown(session, engine, user, find_case(session, user, number))
+
+
+def read_back(engine: Engine, user: User) -> Callable[[Session, int], dict[str, Any] | None]:
+    """The case as ``user`` sees it after a command, read inside the command's transaction once it saved
+    (its ``then=``); None when the command took the case out of the user's sight.
+
+    Never raises for that: raising would undo the command. The version comes from the engine's cache and the
+    case from the session the command saved it in, so the read-back costs two queries: the case row (as far as
+    the user may see it) and its open tasks.
+    """
+
+    def read(session: Session, instance_id: int) -> dict[str, Any] | None:
+        try:
+            row = find_case(session, user, instance_id=instance_id)
+        except NotFound:
+            return None
+        return _shown(session, engine, user, row)
+
+    return read
+
+
+def _shown(session: Session, engine: Engine, user: User, row: CaseRow) -> dict[str, Any]:
+    tasks = _open_tasks_by_instance(session, [row.instance_id]).get(row.instance_id, [])
+    if isinstance(row, ProcessCase):
+        return other_case_view(engine.load(session, row.instance_id), row.number, tasks)
+    return case_view(row, user, tasks, _version_of(session, engine, row.instance_id))
 
 
 def case_view(row: HotlineCase, user: User, tasks: list[OpenTask], version: tuple[str, int]) -> dict[str, Any]:
@@ -152,6 +179,14 @@ def _open_tasks_by_instance(session: Session, instance_ids: list[int]) -> dict[i
     return grouped
 
 
+def _version_of(session: Session, engine: Engine, instance_id: int) -> tuple[str, int]:
+    """A case's process and version through the engine's version cache: after a command the case row is in the
+    session already (no query); otherwise it is read without its state, which can be large."""
+    instance = session.get(Instance, instance_id, options=[defer(Instance.state)])
+    version = engine.versions.get(session, instance.version_id)
+    return version.process_id, version.version
+
+
 def _versions(session: Session, instance_ids: list[int]) -> dict[int, tuple[str, int]]:
     query = (select(Instance.id, ProcessVersion.process_id, ProcessVersion.version)
              .join(ProcessVersion, ProcessVersion.id == Instance.version_id).where(Instance.id.in_(instance_ids)))
@@ -165,12 +200,15 @@ def task_view(task: OpenTask, number: str, due_at: datetime | None) -> dict[str,
             "created_at": task.created_at, "due_at": due_at, "form": task.form}
 
 
-def _tasks_with_cases() -> Select:
-    """Open tasks with their case's number and deadline (hotline cases have one), whatever process it runs."""
-    number = func.coalesce(HotlineCase.number, ProcessCase.number)
-    return (select(OpenTask, number, HotlineCase.due_at)
-            .outerjoin(HotlineCase, HotlineCase.instance_id == OpenTask.instance_id)
+def _with_cases(query: Select) -> Select:
+    """An open-task query joined to its case's row, whatever process the case runs (one of the two is null)."""
+    return (query.outerjoin(HotlineCase, HotlineCase.instance_id == OpenTask.instance_id)
             .outerjoin(ProcessCase, ProcessCase.instance_id == OpenTask.instance_id))
+
+
+def _tasks_with_cases() -> Select:
+    """Open tasks with their case's number and deadline (hotline cases have one)."""
+    return _with_cases(select(OpenTask, func.coalesce(HotlineCase.number, ProcessCase.number), HotlineCase.due_at))
 
 
 def _workable(query: Select, user: User) -> Select:
@@ -201,50 +239,56 @@ def task_query(filters: TaskFilters, user: User) -> Select:
     return _workable(query, user)
 
 
-def list_tasks(hotline: Hotline, user: User, filters: TaskFilters, page: int, per_page: int) -> Page:
+def list_tasks(session: Session, user: User, filters: TaskFilters, page: int, per_page: int) -> Page:
     query = task_query(filters, user).order_by(OpenTask.created_at, OpenTask.id)
-    with hotline.engine.session() as session:
-        rows, total = _page(session, query, page, per_page)
+    rows, total = _page(session, query, page, per_page)
     return Page([task_view(task, number, due_at) for task, number, due_at in rows], total, page, per_page)
 
 
-def get_task(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
+def _task_and_case(session: Session, task_id: str) -> tuple[OpenTask, CaseRow | None] | None:
+    """An open task with the row of its case, in one query (None when no such task is open)."""
+    found = session.execute(_with_cases(select(OpenTask, HotlineCase, ProcessCase))
+                            .where(OpenTask.id == task_id)).first()
+    return None if found is None else (found[0], found[1] or found[2])
+
+
+def get_task(session: Session, engine: Engine, user: User, task_id: str) -> dict[str, Any]:
     """A task its candidate may work on, with its form and the case data it shows (masked)."""
-    with hotline.engine.session() as session:
-        task = session.get(OpenTask, task_id)
-        case = case_row(session, instance_id=task.instance_id) if task is not None else None
-        if case is None or not _may_work(user, task, case):
-            raise NotFound(f"no task {task_id}")
-        loaded = hotline.engine.load(session, task.instance_id)
-        data = {**case_data(loaded.workflow), **loaded.workflow.get_task_from_id(UUID(task_id)).data}
-        schema = hotline.engine.form(loaded.version, task.name)
+    found = _task_and_case(session, task_id)
+    if found is None or found[1] is None or not _may_work(user, *found):
+        raise NotFound(f"no task {task_id}")
+    return task_detail(session, engine, user, *found)
+
+
+def task_detail(session: Session, engine: Engine, user: User, task: OpenTask, case: CaseRow) -> dict[str, Any]:
+    loaded = engine.load(session, task.instance_id)
+    data = {**case_data(loaded.workflow), **loaded.workflow.get_task_from_id(UUID(task.id)).data}
+    schema = engine.form(loaded.version, task.name)
     if isinstance(case, ProcessCase):
         return {**task_view(task, case.number, None), "schema": schema, "data": data}
     data = data_for(user, {**data, "supplements": case.supplements}, case.confidential)
     return {**task_view(task, case.number, case.due_at), "schema": schema, "data": data}
 
 
-def task_number(hotline: Hotline, task_id: str) -> str:
-    """The number of the case an open task belongs to."""
-    with hotline.engine.session() as session:
-        number = session.scalar(_tasks_with_cases().with_only_columns(
-            func.coalesce(HotlineCase.number, ProcessCase.number)).where(OpenTask.id == task_id))
-    if number is None:
-        raise Conflict("the task is no longer open")
-    return number
+def task_read_back(engine: Engine, user: User, task_id: str) -> Callable[[Session, int], dict[str, Any]]:
+    """The task as its candidate sees it after a claim or release, read inside that command's transaction."""
+
+    def read(session: Session, _instance_id: int) -> dict[str, Any]:
+        task, case = _task_and_case(session, task_id)
+        return task_detail(session, engine, user, task, case)
+
+    return read
 
 
-def check_candidate(hotline: Hotline, user: User, task_id: str) -> None:
-    """Raise unless the user may act on the task: 404 if it is not theirs to know of, 409 if it is done."""
-    with hotline.engine.session() as session:
-        task = session.get(OpenTask, task_id)
-        if task is not None:
-            case = case_row(session, instance_id=task.instance_id)
-            if case is None or not _may_work(user, task, case):
-                raise NotFound(f"no task {task_id}")
-            return
-        instance_id = session.scalar(select(AuditEvent.instance_id).where(AuditEvent.task_id == task_id).limit(1))
-        if instance_id is not None:
-            find_case(session, user, instance_id=instance_id)  # NotFound unless the user may see the case
-            raise Conflict("the task is already completed")
+def workable_task(session: Session, user: User, task_id: str) -> tuple[OpenTask, CaseRow]:
+    """The open task and its case if the user may act on it: 404 if it is not theirs to know of, 409 if it is done."""
+    found = _task_and_case(session, task_id)
+    if found is not None:
+        if found[1] is None or not _may_work(user, *found):
+            raise NotFound(f"no task {task_id}")
+        return found
+    instance_id = session.scalar(select(AuditEvent.instance_id).where(AuditEvent.task_id == task_id).limit(1))
+    if instance_id is not None:
+        find_case(session, user, instance_id=instance_id)  # NotFound unless the user may see the case
+        raise Conflict("the task is already completed")
     raise NotFound(f"no task {task_id}")

@@ -1,8 +1,11 @@
 """The hotline as its users act on it: register calls, outside events, calendar schedules, and cases of any
 other deployed process (a designer trying a diagram: started with data, sent its own messages and signals).
 
-Each method builds one engine command (or reads); HTTP and CLI entry points call these, never the
-engine's internals, so the rules live in one place.
+Each method builds one engine command (or reads) for a trusted caller (the CLI, the demo, the scheduler),
+naming the actor. What a person asks over HTTP goes through ``casework``, ``admin`` and ``deployments``,
+which check who asks and then call these or the engine's public commands, handing each a read-back
+(``then``) so the answer is read in the command's own transaction. Neither the views nor the CLI reach
+the engine's internals, so the rules live in one place.
 """
 
 from __future__ import annotations
@@ -10,20 +13,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from engine.clock import Clock
+from engine.clock import Clock, SimulatedClock
 from engine.deployment import latest_version_id
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.forms import check_form
-from engine.runtime import Engine
+from engine.runtime import Engine, ReadBack
 from engine.store import connect
 
 from .calendar import WorkingCalendar, parse_schedule
 from .cases import HOTLINE_PROCESS as PROCESS_ID
 from .cases import case_row
 from .departments import Directory
-from .models import CalendarSchedule, HotlineCase, ProcessCase
+from .models import CalendarSchedule
+from .queries import CaseRow
 from .users import Users
 from .wiring import diagram_functions, hooks
 
@@ -51,8 +57,9 @@ class Hotline:
         return hotline
 
     # -- calls and cases -------------------------------------------------------------------------
-    def register(self, intake: dict[str, Any], actor: str) -> str:
-        """Register a call (checked against the intake form) and start its case; returns the case number."""
+    def register(self, intake: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
+        """Register a call (checked against the intake form) and start its case; returns the case number
+        (or what ``then`` reads of the new case in the transaction that starts it)."""
         data = {**INTAKE_DEFAULTS, **intake}
         with self.engine.session() as session:
             version_id = latest_version_id(session, PROCESS_ID)
@@ -60,10 +67,9 @@ class Hotline:
                 raise NotFound("the hotline process is not deployed (run: hotline deploy bpmn forms)")
             form = self.engine.versions.get(session, version_id).forms.get("intake")
         check_form(self.engine.hooks.form(form) if form else None, data)
-        instance_id = self.engine.start(PROCESS_ID, data, actor)
-        return self.case(instance_id=instance_id).number
+        return self.engine.start(PROCESS_ID, data, actor, then=then or _number)
 
-    def case(self, number: str | None = None, instance_id: int | None = None) -> HotlineCase | ProcessCase:
+    def case(self, number: str | None = None, instance_id: int | None = None) -> CaseRow:
         """A case row by number (or engine instance id): the hotline's row, or the number of another process's case."""
         with self.engine.session() as session:
             row = case_row(session, number, instance_id)
@@ -71,35 +77,42 @@ class Hotline:
             raise NotFound(f"no case {number or instance_id}")
         return row
 
-    def withdraw(self, number: str, reason: str, actor: str) -> None:
-        """The caller withdraws: the case ends ``withdrawn`` whatever it was doing."""
-        self.engine.cancel(self.case(number).instance_id, reason, actor)
+    def withdraw(self, case: str | CaseRow, reason: str, actor: str, then: ReadBack | None = None) -> Any:
+        """The caller withdraws: the case (its number, or its row already read) ends ``withdrawn`` whatever it was
+        doing."""
+        return self.engine.cancel(self._instance(case), reason, actor, then=then)
 
-    def supplement(self, number: str, content: str, actor: str) -> None:
+    def supplement(self, case: str | CaseRow, content: str, actor: str, then: ReadBack | None = None) -> Any:
         """The caller adds information; it is recorded on the case for whoever handles it now."""
-        self.engine.send_message(self.case(number).instance_id, "supplement", {"content": content}, actor)
+        return self.engine.send_message(self._instance(case), "supplement", {"content": content}, actor, then=then)
 
-    def merge_repeat_call(self, number: str, call: dict[str, Any], actor: str) -> None:
+    def merge_repeat_call(self, case: str | CaseRow, call: dict[str, Any], actor: str,
+                          then: ReadBack | None = None) -> Any:
         """Record a repeat call about the same open matter on the existing case instead of a new one."""
-        self.engine.send_message(self.case(number).instance_id, "repeat_call", call, actor)
+        return self.engine.send_message(self._instance(case), "repeat_call", call, actor, then=then)
+
+    def _instance(self, case: str | CaseRow) -> int:
+        return self.case(case).instance_id if isinstance(case, str) else case.instance_id
 
     # -- cases of any process ---------------------------------------------------------------------
-    def start(self, process_id: str, data: dict[str, Any], actor: str) -> str:
-        """Start a case on the latest version of a deployed process with ``data``; returns its number.
+    def start(self, process_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
+        """Start a case on the latest version of a deployed process with ``data``; returns its number (or what
+        ``then`` reads).
 
         The hotline's own process takes the way of a call (checked against the intake form), so no case of it
         lacks what its rows, lists and reports need.
         """
         if process_id == PROCESS_ID:
-            return self.register(data, actor)
-        return self.case(instance_id=self.engine.start(process_id, data, actor)).number
+            return self.register(data, actor, then)
+        return self.engine.start(process_id, data, actor, then=then or _number)
 
-    def send_event(self, number: str, name: str, payload: dict[str, Any], actor: str) -> None:
+    def send_event(self, case: str | CaseRow, name: str, payload: dict[str, Any], actor: str,
+                   then: ReadBack | None = None) -> Any:
         """Deliver the diagram's own message or signal ``name`` to a case; ``Conflict`` unless the case waits for it.
 
         Whether ``name`` is a message or a signal is read from what the case waits for; a signal carries no data.
         """
-        instance_id = self.case(number).instance_id
+        instance_id = self._instance(case)
         waiting = self.waiting_events(instance_id)
         kind = waiting.get(name)
         if kind is None:
@@ -108,9 +121,8 @@ class Hotline:
         if kind == "signal" and payload:
             raise InvalidData({"data": ["a signal carries no data; send it with an empty body"]})
         if kind == "message":
-            self.engine.send_message(instance_id, name, payload, actor)
-        else:
-            self.engine.send_signal(instance_id, name, actor)
+            return self.engine.send_message(instance_id, name, payload, actor, then=then)
+        return self.engine.send_signal(instance_id, name, actor, then=then)
 
     def waiting_events(self, instance_id: int) -> dict[str, str]:
         """The messages and signals a case waits for now: ``{name: "message" | "signal"}``."""
@@ -120,6 +132,21 @@ class Hotline:
                 return {event.name: EVENT_KINDS[event.event_type] for event in workflow.waiting_events()
                         if event.event_type in EVENT_KINDS}
         return {}
+
+    # -- the service itself -----------------------------------------------------------------------
+    def database_reachable(self) -> bool:
+        """Whether the database answers a trivial query (what load balancers poll)."""
+        try:
+            with self.engine.db.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def sync_clock(self) -> None:
+        """Take a move of the shared simulated clock made on another node, so every node serves at one time."""
+        if isinstance(self.engine.clock, SimulatedClock):
+            self.engine.clock.sync()
 
     # -- the calendar ----------------------------------------------------------------------------
     def load_schedule(self, document: dict[str, Any]) -> int:
@@ -134,3 +161,8 @@ class Hotline:
         with self.engine.session() as session:
             for schedule in session.scalars(select(CalendarSchedule)):
                 self.calendar.load_schedule(*parse_schedule(schedule.document))
+
+
+def _number(session: Session, instance_id: int) -> str:
+    """The number a new case got in the transaction that started it."""
+    return case_row(session, instance_id=instance_id).number

@@ -1,0 +1,131 @@
+"""What people do with cases and tasks over the API: one function per use case, each one unit of work.
+
+A command checks who asks (role and department: ``queries.workable_task`` for a task, ``queries.find_case``
+for a case), runs one engine command, and reads the answer (the case or task as this person sees it,
+masked) inside that command's transaction, after it saved: the command's ``then=``. Completing a task
+thus costs one read for the check and one engine unit of work with one commit; the token behind it is
+cached (``users.Users``).
+
+The check is its own short read because the engine runs the permission check of no domain; the engine
+re-reads the open task in its unit, and rejects a task closed in between with ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import NotFound
+from engine.runtime import ReadBack
+
+from . import queries
+from .queries import CaseFilters, CaseRow, Page, TaskFilters
+from .service import Hotline
+from .users import User
+
+
+# -- reading ---------------------------------------------------------------------------------------
+def cases(hotline: Hotline, user: User, filters: CaseFilters, page: int, per_page: int) -> Page:
+    """The cases the user may see, newest first."""
+    with hotline.engine.session() as session:
+        return queries.list_cases(session, user, filters, page, per_page)
+
+
+def case(hotline: Hotline, user: User, number: str) -> dict[str, Any]:
+    """One case as the user may see it (404 outside their reach)."""
+    with hotline.engine.session() as session:
+        return queries.get_case(session, hotline.engine, user, number)
+
+
+def tasks(hotline: Hotline, user: User, filters: TaskFilters, page: int, per_page: int) -> Page:
+    """The open tasks the user may work on."""
+    with hotline.engine.session() as session:
+        return queries.list_tasks(session, user, filters, page, per_page)
+
+
+def task(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
+    """A task with its form and the data it shows (404 unless the user may work on it)."""
+    with hotline.engine.session() as session:
+        return queries.get_task(session, hotline.engine, user, task_id)
+
+
+# -- cases -----------------------------------------------------------------------------------------
+def register(hotline: Hotline, user: User, intake: dict[str, Any]) -> dict[str, Any]:
+    """Register a call and start its case; answers with the case as registered."""
+    return _answered(hotline.register(intake, user.name, then=_case_read_back(hotline, user)))
+
+
+def start(hotline: Hotline, user: User, process_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Start a case of any deployed process (the hotline's own takes an intake); answers with the case."""
+    return _answered(hotline.start(process_id, data, user.name, then=_case_read_back(hotline, user)))
+
+
+def withdraw(hotline: Hotline, user: User, number: str, reason: str) -> dict[str, Any]:
+    return _answered(hotline.withdraw(_seen(hotline, user, number), reason, user.name,
+                                      then=_case_read_back(hotline, user)))
+
+
+def supplement(hotline: Hotline, user: User, number: str, content: str) -> dict[str, Any]:
+    return _answered(hotline.supplement(_seen(hotline, user, number), content, user.name,
+                                        then=_case_read_back(hotline, user)))
+
+
+def repeat_call(hotline: Hotline, user: User, number: str, call: dict[str, Any]) -> dict[str, Any]:
+    return _answered(hotline.merge_repeat_call(_seen(hotline, user, number), call, user.name,
+                                               then=_case_read_back(hotline, user)))
+
+
+def send_event(hotline: Hotline, user: User, number: str, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Deliver the diagram's own message or signal to a case the user may see."""
+    return _answered(hotline.send_event(_seen(hotline, user, number), name, payload, user.name,
+                                        then=_case_read_back(hotline, user)))
+
+
+# -- tasks -----------------------------------------------------------------------------------------
+def claim(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
+    """Take a task (``Conflict`` if someone else holds it); answers with the task."""
+    _check_candidate(hotline, user, task_id)
+    return hotline.engine.claim(task_id, user.name, then=queries.task_read_back(hotline.engine, user, task_id))
+
+
+def unclaim(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
+    """Give a task back; administrators may free anyone's. Answers with the task."""
+    _check_candidate(hotline, user, task_id)
+    return hotline.engine.unclaim(task_id, user.name, force=user.role == "admin",
+                                  then=queries.task_read_back(hotline.engine, user, task_id))
+
+
+def complete_task(hotline: Hotline, user: User, task_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Complete a task with its form data; answers with the case after the step."""
+    _check_candidate(hotline, user, task_id)
+    return _answered(hotline.engine.complete_task(task_id, data, user.name, then=_case_read_back(hotline, user)))
+
+
+def throw(hotline: Hotline, user: User, task_id: str, kind: str, code: str, message: str | None) -> dict[str, Any]:
+    """Raise a BPMN error or escalation from a task; answers with the case after the step."""
+    _check_candidate(hotline, user, task_id)
+    return _answered(hotline.engine.throw(task_id, kind, code, message, user.name,
+                                          then=_case_read_back(hotline, user)))
+
+
+# -- checks and read-backs -------------------------------------------------------------------------
+def _check_candidate(hotline: Hotline, user: User, task_id: str) -> None:
+    """404 unless the user is among the task's candidates (so others' tasks do not leak), 409 if it is done."""
+    with hotline.engine.session() as session:
+        queries.workable_task(session, user, task_id)
+
+
+def _seen(hotline: Hotline, user: User, number: str) -> CaseRow:
+    """The case's row, if the user may see it (404 otherwise)."""
+    with hotline.engine.session() as session:
+        return queries.find_case(session, user, number)
+
+
+def _case_read_back(hotline: Hotline, user: User) -> ReadBack:
+    return queries.read_back(hotline.engine, user)
+
+
+def _answered(shown: dict[str, Any] | None) -> dict[str, Any]:
+    """The read-back's answer; a command that took the case out of the user's sight is done, but shows nothing."""
+    if shown is None:
+        raise NotFound("the case is no longer among those you may see")
+    return shown
