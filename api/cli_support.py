@@ -121,3 +121,5 @@ def progress(label: str) -> Iterator[Callable[..., None]]:
                 click.echo(f"  {done}/{total} {doing or label}", err=True)
 
         yield on_terminal if sys.stderr.isatty() else plain
+        if bars:  # the work is done: the bar says so, even when its last step was not reported
+            bars[0].update(bars[0].length - bars[0].pos)

@@ -1,6 +1,7 @@
 """The `hotline` command as designers and administrators use it from the shell."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -306,3 +307,28 @@ def test_a_report_shows_its_steps_on_stderr_and_its_summary_on_stdout(run, tmp_p
     assert result.stdout == f"wrote {out} (2026-11-01 – 2026-11-30: 0 case(s))\n"
     assert "matplotlib" not in modules_loaded_by("--database-url", f"sqlite:///{tmp_path / 'cli.db'}", "report",
                                                  "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out))
+
+
+def test_on_a_terminal_progress_is_a_bar(tmp_path):
+    import pty
+
+    out = tmp_path / "r.json"
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-c", "from api.cli import main; main()", "--database-url",
+                           f"sqlite:///{tmp_path / 'bar.db'}", "report", "--from", "2026-11-01", "--to", "2026-11-30",
+                           "--out", str(out)], stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120)
+    os.close(follower)
+    shown = b""
+    while chunk := _read_terminal(leader):
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0 and done.stdout.startswith(f"wrote {out}")
+    assert "report  [####################################]  2/2" in shown.decode()
+
+
+def _read_terminal(leader: int) -> bytes:
+    """What the terminal shows next; nothing once the program has gone (Linux says EIO then)."""
+    try:
+        return os.read(leader, 65536)
+    except OSError:
+        return b""
