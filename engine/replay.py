@@ -82,10 +82,10 @@ class Replayer:
                                     .order_by(AuditEvent.seq)))
 
     def _versions(self, events: list[AuditEvent]) -> dict[int, LoadedVersion]:
-        """Every diagram version the events name, read once (versions never change)."""
+        """The diagram versions the case was started on or moved to, read once (versions never change)."""
         with self.engine.session() as session:
             return {version_id: self.engine.versions.get(session, version_id)
-                    for version_id in {event.version_id for event in events}}
+                    for version_id in {e.version_id for e in events if e.type in ("case_started", "case_migrated")}}
 
     def replay(self, instance_id: int, until: datetime | None = None) -> Replayed:
         """The case as it stood at ``until`` (after every event at or before it), or now."""
@@ -186,7 +186,10 @@ class Replayer:
 
 
 def _same_state(replayed: Replayed) -> None:
-    """Replay must leave exactly the state the live command recorded."""
+    """Replay must leave exactly the state the live command recorded, on the diagram version it names."""
     event = replayed.last_event
     if audit.state_digest(replayed.state) != event.state_hash:
         raise ReplayFailed(event, "replaying it gives another state than the one recorded")
+    if replayed.version.id != event.version_id:
+        raise ReplayFailed(event, f"it names diagram version id {event.version_id}, but the case was on "
+                                  f"{replayed.version.id}")

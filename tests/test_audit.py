@@ -124,24 +124,37 @@ def test_an_edited_event_is_named_by_verify(desk, seq):
     assert (verdict.chain_ok, verdict.replay_matches, verdict.first_bad_event) == (False, False, seq)
 
 
-def test_a_rewritten_chain_is_still_caught_by_replay(desk):
-    number, _ = live_story(desk)
+def _rechain(desk: Desk, number: str, seq: int, **changes) -> None:
+    """Edit event ``seq`` and hash the chain again from there, as someone with the hashing code could: the chain
+    alone no longer shows the edit."""
     instance = desk.hotline.case(number).instance_id
     events = history.timeline(desk.hotline, AUDITOR, number)
-    forged = {"outcome": "handled", "summary": "forged", "return_reason": "x"}
-    prev = events[1]["hash"]
-    db = desk.hotline.engine.db
-    for event in events[2:]:
-        data = forged if event["seq"] == 3 else event["data"]
+    prev = events[seq - 2]["hash"]
+    for event in events[seq - 1:]:
+        event = {**event, **changes} if event["seq"] == seq else event
         new_hash = event_hash(prev, event["seq"], event["at"], event["actor"], event["type"], event["task_id"],
-                              event["task"], event["version"], data, event["state_hash"])
-        _tamper(desk, "UPDATE audit_events SET data = :d, prev_hash = :p, hash = :h WHERE instance_id = :i AND "
-                "seq = :s", d=json.dumps(data), p=prev, h=new_hash, i=instance, s=event["seq"])
+                              event["task"], event["version"], event["data"], event["state_hash"])
+        _tamper(desk, "UPDATE audit_events SET data = :d, version_id = :v, prev_hash = :p, hash = :h "
+                "WHERE instance_id = :i AND seq = :s", d=json.dumps(event["data"]), v=event["version"], p=prev,
+                h=new_hash, i=instance, s=event["seq"])
         prev = new_hash
-    with db.begin() as conn:
+    with desk.hotline.engine.db.begin() as conn:
         conn.execute(text("UPDATE instances SET audit_hash = :h WHERE id = :i"), {"h": prev, "i": instance})
+
+
+def test_a_rewritten_chain_is_still_caught_by_replay(desk):
+    number, _ = live_story(desk)
+    _rechain(desk, number, 3, data={"outcome": "handled", "summary": "forged", "return_reason": "x"})
     verdict = history.verify(desk.hotline, AUDITOR, number)
     assert (verdict.chain_ok, verdict.replay_matches, verdict.first_bad_event) == (True, False, 3)
+
+
+def test_an_event_rechained_onto_another_diagram_version_is_caught(desk):
+    number, _ = live_story(desk)  # triaged (event 2) on version 1; version 2 is deployed later in the story
+    _rechain(desk, number, 2, version=2)
+    verdict = history.verify(desk.hotline, AUDITOR, number)
+    assert (verdict.chain_ok, verdict.replay_matches, verdict.first_bad_event) == (True, False, 2)
+    assert "names diagram version id 2, but the case was on 1" in verdict.reason
 
 
 def test_an_edited_stored_state_is_caught(desk):
