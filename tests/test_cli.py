@@ -66,6 +66,14 @@ def test_deploy_twice_keeps_the_version(run):
     assert run("deploy", *files).output.strip() == "timers: already deployed as version 1 (2 files)"
 
 
+def test_deploying_a_big_bundle_says_what_it_is_doing(run, tmp_path):
+    form = (DIAGRAMS / "review.json").read_text().rstrip()
+    (tmp_path / "review.json").write_text(form[:-1] + " " * 1_100_000 + "}")  # a form padded past a megabyte
+    result = run("deploy", str(DIAGRAMS / "timers.bpmn"), str(tmp_path / "review.json"))
+    assert (result.stderr, result.stdout) == ("checking and storing 2 files (1.1 MB)…\n",
+                                              "timers: deployed version 1 (2 files)\n")
+
+
 def test_deploy_refuses_a_broken_bundle(run):
     result = run("deploy", str(DIAGRAMS / "basic.bpmn"))
     assert result.exit_code == 1
