@@ -143,6 +143,15 @@ def test_the_environment_overrides_the_file_and_the_command_says_so(home, tmp_pa
     assert (home / "from-file.db").exists() and (tmp_path / "typed.db").exists()
 
 
+def test_scheduled_reports_go_to_the_instance_folder_unless_told_otherwise(home, tmp_path, monkeypatch):
+    from api import settings
+
+    assert settings.load().reports_dir == home / "reports"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOTLINE_REPORTS_DIR", "elsewhere")
+    assert settings.load().reports_dir == tmp_path / "elsewhere"
+
+
 def test_a_password_in_a_database_url_is_never_printed():
     from api.settings import hide_password
 

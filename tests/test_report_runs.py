@@ -6,7 +6,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from api.scheduler import add_report_jobs
-from processes.reports.runs import reports_folder, run_daily, run_due, run_weekly, runs
+from processes.reports.runs import run_daily, run_due, run_weekly, runs
 from processes.service import Hotline
 from tests.hotline_helpers import Desk, shanghai
 
@@ -73,10 +73,3 @@ def test_the_serving_scheduler_checks_for_due_reports_every_minute(desk, folder)
     desk.advance_to(shanghai(2026, 12, 2, 1, 0))
     job.func(*job.args)
     assert [kind for kind, *_ in recorded(desk)] == ["daily", "weekly"]
-
-
-def test_the_reports_folder_is_configured_by_the_environment(monkeypatch, tmp_path):
-    monkeypatch.delenv("HOTLINE_REPORTS_DIR", raising=False)
-    assert reports_folder().as_posix() == "var/reports"
-    monkeypatch.setenv("HOTLINE_REPORTS_DIR", str(tmp_path))
-    assert reports_folder() == tmp_path

@@ -10,7 +10,6 @@ record behind (the next call tries again).
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,13 +22,7 @@ from .models import ReportRun
 from .output import write_report
 from .period import Period
 
-DEFAULT_FOLDER = Path("var/reports")
 RUN_FROM_HOUR = 1  # timers due at midnight (deadlines end at 23:59:59) fire before the day's report is made
-
-
-def reports_folder() -> Path:
-    """Where scheduled reports go: ``HOTLINE_REPORTS_DIR``, else ``var/reports``."""
-    return Path(os.environ.get("HOTLINE_REPORTS_DIR") or DEFAULT_FOLDER)
 
 
 def _local_now(hotline: Hotline) -> datetime:
