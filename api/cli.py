@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from . import cli_admin, cli_designer, settings
-from .cli_support import HotlineGroup, aware, hotline_for
+from .cli_support import HotlineGroup, aware, hotline_for, open_hotline
 
 
 @click.group(cls=HotlineGroup)
@@ -103,7 +103,7 @@ def serve(config: settings.Settings, host: str, port: int, simulated: str | None
         check_port(host, port)
     except PortUnavailable as err:
         raise click.ClickException(str(err)) from None
-    hotline_for(config)  # migrated once here, not in every worker
+    hotline_for(config)  # migrated (and found reachable) once, before the banner and any worker
     click.echo(f"Hotline API on http://{host}:{port}/api/v1 — docs at /api/v1/docs, health at /api/v1/health\n"
                f"Database: {settings.hide_password(config.database_url)}\n"
                "Get a token: .venv/bin/hotline users token NAME --role ROLE [--department CODE]  (last line printed)")
@@ -127,7 +127,7 @@ def _app(config: settings.Settings, clock, no_scheduler: bool):
     from .app import create_app
     from .scheduler import add_report_jobs, start_scheduler
 
-    hotline = hotline_for(config, clock)
+    hotline = open_hotline(config, clock)  # `serve` migrated the database before forking workers
     if clock:
         clock.attach(hotline.engine.db)  # one simulated clock for all nodes: a restarted node takes the shared time
     scheduler = None if no_scheduler else start_scheduler(hotline.engine)

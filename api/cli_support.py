@@ -28,13 +28,19 @@ PLAIN_EVERY = 10  # without a terminal, a progress line at every tenth of the wo
 def hotline_for(settings: Settings, clock=None) -> Hotline:
     """The hotline over the configured database, migrated first (every command may be the first run)."""
     from engine.store import connect
-    from processes.departments import Directory
-    from processes.service import Hotline
     from processes.wiring import upgrade
 
     if settings.database_from == "default":
         settings.home.mkdir(parents=True, exist_ok=True)
     upgrade(connect(settings.database_url))
+    return open_hotline(settings, clock)
+
+
+def open_hotline(settings: Settings, clock=None) -> Hotline:
+    """The hotline over the configured database, already migrated (each server worker opens its own)."""
+    from processes.departments import Directory
+    from processes.service import Hotline
+
     directory = Directory.load(settings.departments) if settings.departments else None
     return Hotline.open(settings.database_url, clock, directory)
 
