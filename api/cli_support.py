@@ -63,9 +63,7 @@ class HotlineGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as err:
+        except Exception as err:  # click's own exceptions find no message below, so they pass on unchanged
             message = plain_message(err, ctx.obj)
             if message is None:
                 raise
