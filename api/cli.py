@@ -162,7 +162,7 @@ def worker(config: settings.Settings, simulated: str | None) -> None:
 def demo(config: settings.Settings, into: str | None) -> None:
     """Play a simulated fortnight at the hotline (every path of the procedure) and print a summary.
 
-    It plays on a database of its own unless told ``--into``, so its future-dated cases never reach the
+    It plays on a database of its own unless told --into, so its future-dated cases never reach the
     real database's reports or overdue lists."""
     import tempfile
     from dataclasses import replace
