@@ -12,7 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip --quiet --disable-pip-version-check
 HOTLINE := $(BIN)/hotline$(if $(DATABASE_URL), --database-url '$(DATABASE_URL)')
 
-.PHONY: serve test lint bench clean chromium
+.PHONY: serve test lint bench clean chromium fonts
 
 $(STAMP): setup.cfg setup.py
 	@echo "installing Hotline into $(VENV) (once, or after setup.cfg changes)"
@@ -32,7 +32,7 @@ serve: $(STAMP)
 	@$(HOTLINE) deploy bpmn forms
 	@$(HOTLINE) serve --host '$(HOST)' --port '$(PORT)' --workers '$(WORKERS)'
 
-test: $(TEST_STAMP) chromium
+test: $(TEST_STAMP) chromium fonts
 	$(BIN)/ruff check engine processes api tests bench
 	$(BIN)/pytest
 
@@ -49,3 +49,10 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| echo "chromium is missing and could not be installed: the HTML report test will fail" >&2
+
+# A Chinese PDF report needs a Chinese font: install Debian's fonts-noto-cjk when fontconfig knows none (as
+# chromium above). The Chinese PDF tests are skipped, and say so, without one.
+fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q CJK || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; } \
+		|| echo "fonts-noto-cjk is missing and could not be installed: the Chinese PDF tests are skipped" >&2

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import os
 import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from openpyxl import load_workbook
 
 from api.cli import main
@@ -25,6 +35,7 @@ from processes.wiring import upgrade
 from tests import report_helpers as known
 
 PERIOD = Period.of_days(known.FIRST_DAY, known.LAST_DAY)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +153,80 @@ def test_a_chinese_pdf_needs_a_chinese_font(hotline, tmp_path, monkeypatch):
     with pytest.raises(pdf.MissingFont, match="install fonts-noto-cjk"):
         write_report(hotline, PERIOD, "zh", tmp_path / "no-font.pdf")
     assert not (tmp_path / "no-font.pdf").exists()
+
+
+def _drawn(pages: list) -> list:
+    """Pages drawn (as when saved), so that every text has its place and size."""
+    for page in pages:
+        FigureCanvasAgg(page).draw()
+    return pages
+
+
+def test_the_summary_breaks_lines_only_where_the_page_ends_and_the_indicators_follow(hotline):
+    """Chinese has no spaces to break at: a short sentence stays on one line, and the table comes next."""
+    with charts.chart_style("pdf"):
+        first = pdf.pages(gather(hotline, PERIOD), hotline.directory, "zh")[0]
+    lines = {text.get_text(): text.get_position()[1] for text in first.texts}
+    assert "2026-09-28 – 2026-09-30 共登记来电 11 件，受理 10 件，受理率 90.9%。" in lines
+    assert "部门退回 3 次，最多的是县住房和城乡建设局（2 次）。" in lines
+    [indicators] = first.axes
+    gap = min(lines.values()) - indicators.get_position().y1  # the table's title lies between: about two lines
+    assert 0 < gap < 0.04, gap
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_charts_page_shows_every_date_and_department_whole(hotline, lang):
+    """A month of days on a page's width: the dates do not overlap; long (English) names stay on the page."""
+    month = gather(hotline, Period.of_days(date(2026, 9, 1), date(2026, 9, 30)))
+    with charts.chart_style("pdf"):
+        [page] = _drawn([pdf.pages(month, hotline.directory, lang)[1]])
+        renderer = page.canvas.get_renderer()
+        per_day, on_time = page.subfigs[0].axes[0], page.subfigs[1].axes[0]
+        dates = [label.get_window_extent(renderer) for label in per_day.get_xticklabels() if label.get_text()]
+        names = [label.get_window_extent(renderer) for label in on_time.get_yticklabels() if label.get_text()]
+    assert len(dates) >= 4 and not [(a, b) for a, b in pairwise(dates) if a.overlaps(b)]
+    assert len(names) == 2 and all(page.bbox.x0 < name.x0 and name.x1 < page.bbox.x1 for name in names)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_table_cell_keeps_its_text_inside_at_a_readable_size(hotline, lang):
+    with charts.chart_style("pdf"):
+        pages = _drawn(pdf.pages(gather(hotline, PERIOD), hotline.directory, lang))
+        cells = [(cell, page.canvas.get_renderer()) for page in pages for ax in page.axes for table in ax.tables
+                 for cell in table.get_celld().values()]
+        assert len(cells) > 100
+        for cell, renderer in cells:
+            text, box = cell.get_text(), cell.get_window_extent(renderer).padded(0.5)
+            assert text.get_fontsize() == 8, text.get_text()
+            assert box.contains(*text.get_window_extent(renderer).p0) and box.contains(
+                *text.get_window_extent(renderer).p1), text.get_text()
+
+
+def _fontconfig_knows_a_cjk_font() -> bool:
+    """Whether the system has a font of ``charts.CJK_FONTS`` (asked of fontconfig, not of matplotlib)."""
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout \
+        if shutil.which("fc-list") else ""
+    return any(name in listed for name in charts.CJK_FONTS)
+
+
+def test_a_chinese_pdf_is_written_with_a_font_installed_after_matplotlib_listed_its_fonts(url, tmp_path):
+    """matplotlib keeps its list of fonts in a cache file; a font installed later (fonts-noto-cjk) is found."""
+    if not _fontconfig_knows_a_cjk_font():
+        pytest.skip("no Chinese font on this machine: install fonts-noto-cjk (make test does)")
+    stale = copy.copy(font_manager.fontManager)
+    stale.ttflist = [font for font in stale.ttflist if font.name not in charts.CJK_FONTS and "CJK" not in font.name]
+    config = tmp_path / "matplotlib"
+    config.mkdir()
+    stale_list = config / f"fontlist-v{font_manager.FontManager.__version__}.json"
+    font_manager.json_dump(stale, stale_list)
+    out = tmp_path / "report.pdf"
+    written = subprocess.run(
+        [sys.executable, "-c", "from api.cli import main; main()", "--database-url", url, "report", "--from",
+         "2026-09-28", "--to", "2026-09-30", "--out", str(out), "--lang", "zh"],
+        cwd=ROOT, env={**os.environ, "MPLCONFIGDIR": str(config)}, capture_output=True, text=True, timeout=300)
+    assert written.returncode == 0, written.stderr[-2000:]
+    assert out.read_bytes().startswith(b"%PDF") and b"NotoSansCJK" in out.read_bytes()
+    assert [p.name for p in config.iterdir()] == [stale_list.name]  # found without rebuilding the stale list
 
 
 def run(url: str, *args: str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 import threading
 import warnings
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from datetime import date
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure, FigureBase
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..departments import Directory
 from .figures import Figures
@@ -35,13 +36,38 @@ FONT_STACK = ", ".join([*(f'"{name}"' for name in CJK_FONTS), '"DejaVu Sans"', "
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#7f7f7f")
 _DRAWING = threading.RLock()
 DAILY_UP_TO = 62  # longer periods are drawn per month, so the bars stay readable
+DAY_STEPS, MONTH_STEPS = [1, 2, 7, 10], [1, 2, 3, 6, 10]  # label every n-th day (a week), month (a quarter)
+NAME_WIDTH = 24  # characters of a department's name on one line of the chart (English names are long)
 _PROLOGUE = re.compile(r"^.*?(?=<svg)|<metadata>.*?</metadata>\s*", re.S)  # XML prologue, RDF metadata
 
 
 def installed_cjk_fonts() -> list[str]:
-    """The CJK fonts of ``CJK_FONTS`` that matplotlib finds on this machine (possibly none)."""
+    """The CJK fonts of ``CJK_FONTS`` installed on this machine (possibly none), looked for again among the
+    system's font files when matplotlib's list has none of them (see ``_add_fonts_installed_since``)."""
+    found = _known_cjk_fonts()
+    if not found:
+        _add_fonts_installed_since()
+        found = _known_cjk_fonts()
+    return found
+
+
+def _known_cjk_fonts() -> list[str]:
     available = {font.name for font in font_manager.fontManager.ttflist}
     return [name for name in CJK_FONTS if name in available]
+
+
+def _add_fonts_installed_since() -> None:
+    """Give matplotlib the system's font files it does not know. It lists the fonts once and caches the list
+    on disk, so a font installed later (``apt-get install fonts-noto-cjk``) stays unknown to it until the
+    cache is deleted; fontconfig (``fc-list``, which matplotlib asks too) and the usual font folders know."""
+    with _DRAWING:
+        manager = font_manager.fontManager
+        known = {font.fname for font in manager.ttflist}
+        for path in sorted(set(font_manager.findSystemFonts()) - known):
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read is no font of ours
+                continue
 
 
 @contextmanager
@@ -86,9 +112,9 @@ def cases_per_day(figures: Figures, lang: str, into: FigureBase | None = None) -
     days = figures.period.days()
     monthly = len(days) > DAILY_UP_TO
     buckets = sorted({(d.year, d.month) for d in days}) if monthly else days
-    label = (lambda b: f"{b[0]}-{b[1]:02d}") if monthly else (lambda d: d.strftime("%m-%d"))
+    labels = [f"{b[0]}-{b[1]:02d}" for b in buckets] if monthly else [d.strftime("%m-%d") for d in buckets]
     counts = _bucketed(figures.by_day, monthly)
-    figure = into or Figure(figsize=(max(6.0, min(16.0, 0.35 * len(buckets) + 3)), 3.6))
+    figure = into or Figure(figsize=(max(6.0, min(16.0, 0.35 * len(buckets) + 3)), 3.6), layout="constrained")
     ax = figure.subplots()
     bottoms = [0] * len(buckets)
     for category in (c for c in CATEGORIES if any(counts.get((b, c)) for b in buckets)):
@@ -98,15 +124,22 @@ def cases_per_day(figures: Figures, lang: str, into: FigureBase | None = None) -
     if not any(bottoms):
         _empty(ax, lang)
     else:
-        step = max(1, len(buckets) // 20)
-        ax.set_xticks(range(0, len(buckets), step), [label(b) for b in buckets[::step]], rotation=45, ha="right")
+        _label_some(ax, labels, MONTH_STEPS if monthly else DAY_STEPS)
         ax.set_ylabel(pick(("件数", "cases"), lang))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        figure.subplots_adjust(right=0.8, bottom=0.2)  # room for the legend and the dates, on a page too
     ax.set_title(pick(("每日来电（按类别）", "Cases per day by category"), lang) if not monthly
                  else pick(("每月来电（按类别）", "Cases per month by category"), lang))
     return figure
+
+
+def _label_some(ax, labels: list[str], steps: list[int]) -> None:
+    """Label every day (or month) the axis has room for, every 2nd, 7th ... otherwise: matplotlib counts the
+    room when it draws (a page's chart is narrower than a browser's), so the dates never overlap."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=steps, integer=True, min_n_ticks=1))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _: labels[int(x)] if x == int(x) and 0 <= x < len(labels) else ""))
+    ax.tick_params(axis="x", labelrotation=45, labelrotation_mode="xtick")
 
 
 def _bucketed(by_day: dict[tuple[date, str], int], monthly: bool) -> dict[tuple, int]:
@@ -121,7 +154,7 @@ def on_time_by_department(figures: Figures, directory: Directory, lang: str,
                           into: FigureBase | None = None) -> FigureBase:
     """Horizontal bars: each department's on-time rate, over its cases already judged (on time or overdue)."""
     judged = [d for d in figures.by_department if d.on_time_rate.denominator]
-    figure = into or Figure(figsize=(7.0, max(2.2, 0.45 * len(judged) + 1.2)))
+    figure = into or Figure(figsize=(7.0, max(2.2, 0.45 * len(judged) + 1.2)), layout="constrained")
     ax = figure.subplots()
     if not judged:
         _empty(ax, lang)
@@ -131,7 +164,8 @@ def on_time_by_department(figures: Figures, directory: Directory, lang: str,
         bars = ax.barh(range(len(judged)), rates, color=colors)
         ax.bar_label(bars, [f"{rate:.1f}% ({d.on_time}/{d.on_time_rate.denominator})"
                             for rate, d in zip(rates, judged, strict=True)], padding=3, fontsize=8)
-        ax.set_yticks(range(len(judged)), [department_name(directory, d.code, lang) for d in judged])
+        names = [textwrap.fill(department_name(directory, d.code, lang), NAME_WIDTH) for d in judged]
+        ax.set_yticks(range(len(judged)), names)
         ax.invert_yaxis()
         ax.set_xlim(0, 125)
         ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
@@ -142,7 +176,7 @@ def on_time_by_department(figures: Figures, directory: Directory, lang: str,
 def treatment_mix(figures: Figures, lang: str, into: FigureBase | None = None) -> FigureBase:
     """A pie of the treatments the period's cases got (untriaged ones included)."""
     shares = [(code, n) for code, n in figures.by_treatment.items() if n]
-    figure = into or Figure(figsize=(5.5, 3.6))
+    figure = into or Figure(figsize=(5.5, 3.6), layout="constrained")
     ax = figure.subplots()
     if not shares:
         _empty(ax, lang)

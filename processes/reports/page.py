@@ -105,14 +105,14 @@ def cells(table, row) -> list[tuple[str, bool]]:
     return cells
 
 
-def _local(moment: datetime | None) -> str:
+def local_time(moment: datetime | None) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def overdue_rows(report: Report, directory: Directory, lang: str) -> list[list[str]]:
     return [[case.number, name_of(CATEGORIES, case.category, lang), name_of(TREATMENTS, case.treatment, lang),
              "、".join(department_name(directory, code, lang) for code in case.departments) or "—",
-             _local(case.registered_at), _local(case.due_at), name_of(STATUSES, case.status, lang),
+             local_time(case.registered_at), local_time(case.due_at), name_of(STATUSES, case.status, lang),
              pick(TEXT["confidential"], lang) if case.confidential else case.subject]
             for case in report.overdue]
 
@@ -124,7 +124,7 @@ def render_html(report: Report, directory: Directory, lang: str) -> str:
     more = figures.overdue - len(report.overdue)
     return _template.render(
         html_lang="en" if lang == "en" else "zh-CN", t=t, style=STYLE % {"fonts": charts.FONT_STACK},
-        period=figures.period.label(), generated=_local(figures.generated_at),
+        period=figures.period.label(), generated=local_time(figures.generated_at),
         sentences=summary_sentences(figures, directory, lang), tables=tables(figures, directory, lang),
         cells=cells, charts=charts.svg_charts(figures, directory, lang),
         overdue_headers=[t[k] for k in ("number", "category", "treatment", "departments", "registered", "due",

@@ -1,5 +1,5 @@
 """The report as a PDF, drawn by matplotlib alone (no browser, no system libraries): A4 pages with the
-summary and indicators, the three charts, the overdue cases and the tables.
+summary and indicators, the three charts, the overdue cases, the tables and how each figure is counted.
 
 Unlike the HTML page, a PDF must carry its glyphs, so a Chinese PDF needs a CJK font on the machine that
 makes it (Debian: ``fonts-noto-cjk``); without one it is refused with that advice, and an English PDF or
@@ -8,21 +8,21 @@ the HTML report still works.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from ..departments import Directory
 from . import charts
-from .page import TEXT, cells, overdue_rows
+from .page import TEXT, cells, local_time, overdue_rows
+from .pdf_layout import A4, BOTTOM, LEFT, RIGHT, TOP, Pages
 from .report import Report
 from .tables import Table, tables
 from .wording import summary_sentences
 
-A4 = (8.27, 11.69)
-ROWS_PER_PAGE = 40
+OVERDUE_COLUMNS = ("number", "category", "treatment", "departments", "registered", "due", "status", "subject")
 
 
 class MissingFont(RuntimeError):
@@ -35,35 +35,42 @@ def write_pdf(report: Report, directory: Directory, lang: str, path: Path) -> No
         raise MissingFont("没有中文字体，无法生成中文 PDF（可安装 fonts-noto-cjk，或用 --lang en 或 .html） / "
                           "no Chinese font is installed for a Chinese PDF (install fonts-noto-cjk, "
                           "or use --lang en or an .html report)")
-    laid_out = tables(report.figures, directory, lang)
     with charts.chart_style("pdf"), PdfPages(path, metadata={"Title": _pick("title", lang),
                                                              "CreationDate": None}) as pdf:
-        pdf.savefig(_summary_page(report, directory, lang, laid_out[0]))
-        pdf.savefig(_charts_page(report, directory, lang))
-        for page in _overdue_pages(report, directory, lang):
+        for page in pages(report, directory, lang):
             pdf.savefig(page)
-        pdf.savefig(_tables_page(laid_out[1:4]))
-        pdf.savefig(_tables_page(laid_out[4:]))
+
+
+def pages(report: Report, directory: Directory, lang: str) -> list[Figure]:
+    """The report's A4 pages: the summary, the charts, the overdue cases, the tables and the definitions
+    (drawn inside ``charts.chart_style``, whose fonts they are measured in)."""
+    laid_out = tables(report.figures, directory, lang)
+    return [*_summary(report, directory, lang, laid_out[0]), _charts_page(report, directory, lang),
+            *_overdue(report, directory, lang), *_tables(laid_out[1:], lang)]
 
 
 def _pick(key: str, lang: str) -> str:
     return TEXT[key][1] if lang == "en" else TEXT[key][0]
 
 
-def _summary_page(report: Report, directory: Directory, lang: str, indicators: Table) -> Figure:
-    page = Figure(figsize=A4)
-    page.text(0.08, 0.95, _pick("title", lang), fontsize=18, weight="bold", va="top")
-    period = f"{_pick('period', lang)}{_pick('colon', lang)}{report.figures.period.label()}"
-    page.text(0.08, 0.915, period, fontsize=10, va="top")
-    width = 44 if lang != "en" else 95
-    text = "\n".join(textwrap.fill(s, width) for s in summary_sentences(report.figures, directory, lang))
-    page.text(0.08, 0.88, text, fontsize=10, va="top", linespacing=1.6)
-    _table(page.add_axes((0.08, 0.25, 0.84, 0.35)), indicators)
-    return page
+def _summary(report: Report, directory: Directory, lang: str, indicators: Table) -> list[Figure]:
+    """The title, the period, the figures in words and the indicators."""
+    figures, colon = report.figures, _pick("colon", lang)
+    pages = Pages()
+    pages.text(_pick("title", lang), size=18, bold=True, after=0.3)
+    pages.text(f"{_pick('period', lang)}{colon}{figures.period.label()} · {_pick('generated', lang)}{colon}"
+               f"{local_time(figures.generated_at)}", after=1)
+    for sentence in summary_sentences(figures, directory, lang):
+        pages.text(sentence, after=0.3)
+    pages.text("", after=0.5)
+    _table(pages, indicators)
+    return pages.pages
 
 
 def _charts_page(report: Report, directory: Directory, lang: str) -> Figure:
-    page = Figure(figsize=A4)
+    """The three charts, a third of the page each, with room for their labels, legends and titles."""
+    margins = (LEFT, BOTTOM, RIGHT - LEFT, TOP - BOTTOM)
+    page = Figure(figsize=A4, layout=ConstrainedLayoutEngine(rect=margins, h_pad=0.25, hspace=0.04))
     top, middle, bottom = page.subfigures(3, 1)
     charts.cases_per_day(report.figures, lang, into=top)
     charts.on_time_by_department(report.figures, directory, lang, into=middle)
@@ -71,38 +78,34 @@ def _charts_page(report: Report, directory: Directory, lang: str) -> Figure:
     return page
 
 
-def _overdue_pages(report: Report, directory: Directory, lang: str) -> list[Figure]:
+def _overdue(report: Report, directory: Directory, lang: str) -> list[Figure]:
+    """The overdue cases, as many pages as they take (the subject of a confidential case is not shown)."""
+    pages = Pages()
+    pages.heading(_pick("overdue", lang))
     rows = overdue_rows(report, directory, lang)
-    headers = [_pick(k, lang) for k in ("number", "category", "departments", "due", "status")]
-    pages = []
-    for first in range(0, max(len(rows), 1), ROWS_PER_PAGE):
-        page = Figure(figsize=A4)
-        page.text(0.08, 0.95, _pick("overdue", lang), fontsize=14, weight="bold", va="top")
-        chunk = [[row[0], row[1], row[3], row[5], row[6]] for row in rows[first:first + ROWS_PER_PAGE]]
-        if chunk:
-            height = 0.02 * (len(chunk) + 1)
-            ax = page.add_axes((0.05, 0.92 - height, 0.9, height))
-            ax.axis("off")
-            ax.table(cellText=chunk, colLabels=headers, loc="upper center", cellLoc="left").set_fontsize(7)
-        else:
-            page.text(0.08, 0.9, _pick("none_overdue", lang), fontsize=10, va="top")
-        pages.append(page)
-    return pages
+    if rows:
+        pages.table("", [_pick(key, lang) for key in OVERDUE_COLUMNS], rows)
+    else:
+        pages.text(_pick("none_overdue", lang))
+    more = report.figures.overdue - len(rows)
+    if more:
+        pages.text(_pick("more_overdue", lang).format(n=more))
+    return pages.pages
 
 
-def _tables_page(laid_out: list[Table]) -> Figure:
-    page = Figure(figsize=A4)
-    heights = [0.022 * (len(t.rows) + 2) for t in laid_out]
-    top = 0.95
-    for table, height in zip(laid_out, heights, strict=True):
-        _table(page.add_axes((0.08, top - height, 0.84, height)), table)
-        top -= height + 0.05
-    return page
+def _tables(laid_out: list[Table], lang: str) -> list[Figure]:
+    """The tables by category, treatment, status and department, then how each figure is counted."""
+    pages = Pages()
+    pages.heading(_pick("tables", lang))
+    for table in laid_out:
+        _table(pages, table)
+    pages.heading(_pick("notes", lang))
+    pages.text(_pick("definitions", lang), size=9)
+    return pages.pages
 
 
-def _table(ax, table: Table) -> None:
-    ax.axis("off")
-    ax.set_title(table.title, loc="left", fontsize=11, weight="bold")
-    rows = [[text for text, _ in cells(table, row)] for row in table.rows] or [["—"] * (len(table.columns) - 1)]
-    drawn = ax.table(cellText=rows, colLabels=table.headers[1:], loc="upper center", cellLoc="left")
-    drawn.set_fontsize(8)
+def _table(pages: Pages, table: Table) -> None:
+    rows = [cells(table, row) for row in table.rows]
+    numeric = [all(cell[1] for cell in column) for column in zip(*rows, strict=True)] if rows else []
+    pages.table(table.title, table.headers[1:], [[text for text, _ in row] for row in rows] or
+                [["—"] * (len(table.columns) - 1)], right=numeric)
