@@ -54,6 +54,8 @@ from .validation import validate
 log = logging.getLogger("hotline.engine")
 ReadBack = Callable[[Session, int], Any]
 """Reads the case back inside the command's transaction, after it saved (the answer a caller shows)."""
+Check = Callable[[Session], None]
+"""The caller's own precondition (who may act), run first inside the command's read transaction."""
 
 
 class TimersDue(EngineError):
@@ -138,9 +140,10 @@ class Engine(TimerCommands, IncidentCommands):
             return _answer(session, instance.id, then)
 
     @catching_up
-    def complete_task(self, task_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
+    def complete_task(self, task_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None,
+                      check: Check | None = None) -> Any:
         """Complete a ready user task with the submitted data (checked against its form)."""
-        with self._unit() as session:
+        with self._unit(check=check) as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
             check_holder(session, task_id, actor)
             task = effects.ready_task(case.workflow, task_id)
@@ -151,12 +154,12 @@ class Engine(TimerCommands, IncidentCommands):
 
     @catching_up
     def throw(self, task_id: str, kind: str, code: str, message: str | None, actor: str,
-              then: ReadBack | None = None) -> Any:
+              then: ReadBack | None = None, check: Check | None = None) -> Any:
         """Raise a BPMN ``error`` or ``escalation`` from a ready user task (a department returning a case, asking
         for more time): a boundary event of the task must catch the code, and the case follows its path."""
         if kind not in effects.THROWABLE:
             raise ValueError(f"only {' and '.join(effects.THROWABLE)} can be raised from a task")
-        with self._unit() as session:
+        with self._unit(check=check) as session:
             case = self._load(session, self._instance_of_task(session, task_id), running=True)
             check_holder(session, task_id, actor)
             task = effects.ready_task(case.workflow, task_id)
@@ -164,13 +167,14 @@ class Engine(TimerCommands, IncidentCommands):
             self._advance(case, step, actor, lambda: effects.throw(case.workflow, task_id, kind, code, message))
             return _answer(session, case.instance.id, then)
 
-    def claim(self, task_id: str, actor: str, then: ReadBack | None = None) -> Any:
+    def claim(self, task_id: str, actor: str, then: ReadBack | None = None, check: Check | None = None) -> Any:
         """Take a task; someone else holding it is a conflict."""
-        return self._assign(task_id, actor, actor, "task_claimed", then=then)
+        return self._assign(task_id, actor, actor, "task_claimed", then=then, check=check)
 
-    def unclaim(self, task_id: str, actor: str, force: bool = False, then: ReadBack | None = None) -> Any:
+    def unclaim(self, task_id: str, actor: str, force: bool = False, then: ReadBack | None = None,
+                check: Check | None = None) -> Any:
         """Give a task back; only its holder may, unless ``force`` (a supervisor's reassignment)."""
-        return self._assign(task_id, None, actor, "task_unclaimed", force, then)
+        return self._assign(task_id, None, actor, "task_unclaimed", force, then, check)
 
     def send_message(self, instance_id: int, name: str, payload: dict[str, Any], actor: str,
                      then: ReadBack | None = None) -> Any:
@@ -238,7 +242,8 @@ class Engine(TimerCommands, IncidentCommands):
 
     # -- the unit of work ------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _unit(self, moment: datetime | None = None, write: bool = False) -> Iterator[Session]:
+    def _unit(self, moment: datetime | None = None, write: bool = False,
+              check: Check | None = None) -> Iterator[Session]:
         """One command at one frozen moment, with the case's task-id sequence; a lost race is ``Conflict``.
 
         Freezing the time and the ids makes every command a pure function of the state and the recorded
@@ -254,6 +259,8 @@ class Engine(TimerCommands, IncidentCommands):
             with session, clock.bound(frozen), ids.bound(ids.TaskIds()):
                 if not write:
                     session.connection(execution_options={WRITE: False})  # reads first, without the write lock
+                if check is not None:
+                    check(session)
                 yield session
                 session.commit()
             self._announce(session.info.get("due"))
@@ -366,8 +373,8 @@ class Engine(TimerCommands, IncidentCommands):
 
     @catching_up
     def _assign(self, task_id: str, assignee: str | None, actor: str, type_: str, force: bool = False,
-                then: ReadBack | None = None) -> Any:
-        with self._unit(write=True) as session:
+                then: ReadBack | None = None, check: Check | None = None) -> Any:
+        with self._unit(write=True, check=check) as session:
             # The case row first: whoever read it before a rival's commit then fails on its lock.
             instance = session.get(Instance, self._instance_of_task(session, task_id))
             if _behind(instance, self.now()):

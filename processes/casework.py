@@ -2,12 +2,9 @@
 
 A command checks who asks (role and department: ``queries.workable_task`` for a task, ``queries.find_case``
 for a case), runs one engine command, and reads the answer (the case or task as this person sees it,
-masked) inside that command's transaction, after it saved: the command's ``then=``. Completing a task
-thus costs one read for the check and one engine unit of work with one commit; the token behind it is
-cached (``users.Users``).
-
-The check is its own short read because the engine runs the permission check of no domain; the engine
-re-reads the open task in its unit, and rejects a task closed in between with ``Conflict``.
+masked) inside that command's transaction, after it saved: the command's ``then=``. The check of who may
+work a task runs inside the same unit too, first (the command's ``check=``), so completing a task is one
+engine unit of work with one commit; the token behind it is cached (``users.Users``).
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import NotFound
-from engine.runtime import ReadBack
+from engine.runtime import Check, ReadBack
 
 from . import queries
 from .queries import CaseFilters, CaseRow, Page, TaskFilters
@@ -83,35 +80,33 @@ def send_event(hotline: Hotline, user: User, number: str, name: str, payload: di
 # -- tasks -----------------------------------------------------------------------------------------
 def claim(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
     """Take a task (``Conflict`` if someone else holds it); answers with the task."""
-    _check_candidate(hotline, user, task_id)
-    return hotline.engine.claim(task_id, user.name, then=queries.task_read_back(hotline.engine, user, task_id))
+    return hotline.engine.claim(task_id, user.name, then=queries.task_read_back(hotline.engine, user, task_id),
+                                check=_candidate(user, task_id))
 
 
 def unclaim(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
     """Give a task back; administrators may free anyone's. Answers with the task."""
-    _check_candidate(hotline, user, task_id)
     return hotline.engine.unclaim(task_id, user.name, force=user.role == "admin",
-                                  then=queries.task_read_back(hotline.engine, user, task_id))
+                                  then=queries.task_read_back(hotline.engine, user, task_id),
+                                  check=_candidate(user, task_id))
 
 
 def complete_task(hotline: Hotline, user: User, task_id: str, data: dict[str, Any]) -> dict[str, Any]:
     """Complete a task with its form data; answers with the case after the step."""
-    _check_candidate(hotline, user, task_id)
-    return _answered(hotline.engine.complete_task(task_id, data, user.name, then=_case_read_back(hotline, user)))
+    return _answered(hotline.engine.complete_task(task_id, data, user.name, then=_case_read_back(hotline, user),
+                                                  check=_candidate(user, task_id)))
 
 
 def throw(hotline: Hotline, user: User, task_id: str, kind: str, code: str, message: str | None) -> dict[str, Any]:
     """Raise a BPMN error or escalation from a task; answers with the case after the step."""
-    _check_candidate(hotline, user, task_id)
     return _answered(hotline.engine.throw(task_id, kind, code, message, user.name,
-                                          then=_case_read_back(hotline, user)))
+                                          then=_case_read_back(hotline, user), check=_candidate(user, task_id)))
 
 
 # -- checks and read-backs -------------------------------------------------------------------------
-def _check_candidate(hotline: Hotline, user: User, task_id: str) -> None:
+def _candidate(user: User, task_id: str) -> Check:
     """404 unless the user is among the task's candidates (so others' tasks do not leak), 409 if it is done."""
-    with hotline.engine.session() as session:
-        queries.workable_task(session, user, task_id)
+    return lambda session: queries.workable_task(session, user, task_id)
 
 
 def _seen(hotline: Hotline, user: User, number: str) -> CaseRow:
