@@ -22,6 +22,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
+from . import budget
 from .errors import Conflict, InvalidData
 
 # What a person may raise from a user task, for the task's boundary events to catch.
@@ -66,6 +67,19 @@ def deliver(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any
         workflow.send_event(BpmnEvent(definition, payload if kind == "message" else None))
     except WorkflowException as err:
         raise Conflict(f"the case is not waiting for '{name}'") from err
+
+
+def run_engine_steps(workflow: BpmnWorkflow) -> None:
+    """Run until nothing is left for the engine, checking the step's time budget after every task.
+
+    ``do_engine_steps`` ends by refreshing timers, which can make a timer that fell due meanwhile ready without
+    running its path; so it runs again until no engine task is ready.
+    """
+    while True:
+        workflow.do_engine_steps(did_complete_task=lambda _task: budget.check())
+        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+            return
+        budget.check()
 
 
 def fire_timers(workflow: BpmnWorkflow) -> None:

@@ -149,7 +149,7 @@ class Replayer:
             workflow.script_engine = engine.script_engine
         self._effect(workflow, event, replayed, target, engine.serializer.registry)
         if event.type not in effects.NO_STEPS:
-            workflow.do_engine_steps()
+            effects.run_engine_steps(workflow)
         replayed.workflow, replayed.state = workflow, engine.serializer.dump_state(workflow)
         if replayed.status == RUNNING and workflow.completed:
             replayed.status = COMPLETED

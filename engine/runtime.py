@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine as Database
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -300,16 +299,11 @@ class Engine(TimerCommands, IncidentCommands):
         self._save(case, step, actor, COMPLETED if case.workflow.completed else waiting)
 
     def _steps(self, workflow, effect: Callable[[], Any] | None) -> None:
-        """Run until nothing is left for the engine: ``do_engine_steps`` ends by refreshing timers, which can make a
-        timer that fell due meanwhile ready without running its path."""
+        """The command's effect and the engine steps it leads to, within the step's time budget."""
         with budget.bound(self.step_seconds):
             if effect is not None:
                 effect()
-            while True:
-                workflow.do_engine_steps(did_complete_task=lambda _task: budget.check())
-                if not workflow.get_tasks(state=TaskState.READY, manual=False):
-                    return
-                budget.check()
+            effects.run_engine_steps(workflow)
 
     @staticmethod
     def _run(action: Callable[[], Any]) -> None:
