@@ -14,7 +14,10 @@ from engine.models import Base
 from engine.runtime import Engine
 from engine.store import connect
 from processes.models import HotlineBase
+from processes.service import Hotline
 from processes.wiring import upgrade
+from tests.api_helpers import Api
+from tests.hotline_helpers import Desk, shanghai
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 POSTGRES_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL")
@@ -61,3 +64,16 @@ def clock():
 @pytest.fixture
 def engine(db, clock):
     return Engine(db, clock)
+
+
+@pytest.fixture
+def api(db):
+    """The API with one user per role, on a hotline with the real diagrams deployed (``tests.api_helpers``)."""
+    return Api(db.url.render_as_string(hide_password=False))
+
+
+@pytest.fixture
+def desk(db, clock):
+    """The scripted hotline desk on a Monday morning, 30 November 2026, Beijing time."""
+    clock.set(shanghai(2026, 11, 30, 9))
+    return Desk(Hotline.open(db.url.render_as_string(hide_password=False), clock))

@@ -23,8 +23,7 @@ NUMBER = re.compile(r"^12345-\d{8}-\d{4}$")
 
 
 @pytest.fixture
-def api(db):
-    api = Api(db.url.render_as_string(hide_password=False))
+def api(api):
     files = {"files": [(io.BytesIO((DIAGRAMS / name).read_bytes()), name)
                        for name in ("permit.bpmn", "application.json")]}
     response = api.post("designer", "/deployments", data=files, content_type="multipart/form-data")

@@ -10,15 +10,11 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api_helpers import USERS, Api
+from tests.api_helpers import USERS
+from tests.conftest import DIAGRAMS
 from tests.hotline_helpers import CALLER, intake
 
 TRIAGE = {"treatment": "assignment", "complexity": "general", "departments": ["water"]}
-
-
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
 
 
 def test_health_and_the_openapi_document_need_no_token(api):
@@ -151,8 +147,8 @@ def test_outside_events_withdraw_and_supplement(api):
 
 
 def test_designers_deploy_validate_and_download_exact_files(api):
-    bpmn = open("tests/diagrams/timers.bpmn", "rb").read()
-    form = open("tests/diagrams/review.json", "rb").read()
+    bpmn = (DIAGRAMS / "timers.bpmn").read_bytes()
+    form = (DIAGRAMS / "review.json").read_bytes()
     files = {"files": [(bpmn_io(bpmn), "timers.bpmn"), (bpmn_io(form), "review.json")]}
     response = api.post("designer", "/deployments/validate", data=files, content_type="multipart/form-data")
     report = response.get_json()
@@ -170,7 +166,7 @@ def test_designers_deploy_validate_and_download_exact_files(api):
 
 
 def test_a_broken_deployment_lists_every_problem_with_element_and_line(api):
-    files = {"files": [(bpmn_io(open("tests/diagrams/basic.bpmn", "rb").read()), "basic.bpmn")]}
+    files = {"files": [(bpmn_io((DIAGRAMS / "basic.bpmn").read_bytes()), "basic.bpmn")]}
     response = api.post("designer", "/deployments", data=files, content_type="multipart/form-data")
     body = response.get_json()
     assert response.status_code == 400

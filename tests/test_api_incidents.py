@@ -9,11 +9,6 @@ from tests.api_helpers import USERS, Api
 TRIAGE = {"treatment": "assignment", "complexity": "general", "departments": ["water"]}
 
 
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
 def deploy_hotline(api: Api, broken: bool) -> int:
     files = read_paths(list(DIAGRAMS))
     if broken:

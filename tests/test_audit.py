@@ -12,17 +12,11 @@ from api.cli import main
 from engine.audit import event_hash
 from engine.bundle import read_paths
 from processes import history
-from processes.service import DIAGRAMS, Hotline
+from processes.service import DIAGRAMS
 from processes.users import User
 from tests.hotline_helpers import Desk, shanghai
 
 AUDITOR = User("audit", "auditor")
-
-
-@pytest.fixture
-def desk(db, clock):
-    clock.set(shanghai(2026, 11, 30, 9))
-    return Desk(Hotline.open(db.url.render_as_string(hide_password=False), clock))
 
 
 def observe(desk: Desk, number: str) -> dict:

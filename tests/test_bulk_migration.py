@@ -1,25 +1,18 @@
 """A few hundred running hotline cases move to a slightly changed version of the procedure at once."""
 
-import pytest
 from sqlalchemy import select
 
 from engine.bundle import read_paths
 from engine.models import OpenTask
 from engine.replay import Replayer
 from processes import versions
-from processes.service import DIAGRAMS, Hotline
+from processes.service import DIAGRAMS
 from tests.external_helpers import edit
-from tests.hotline_helpers import Desk, shanghai
+from tests.hotline_helpers import Desk
 
 CALLBACK = "回访来电人 Call the caller back"
 RENAMED = "回访来电人并记录满意度 Call the caller back and record satisfaction"
 MULTI_INSTANCE = "multi-instance task 'handle' is running; move the case once it has finished"
-
-
-@pytest.fixture
-def desk(db, clock):
-    clock.set(shanghai(2026, 11, 30, 9))
-    return Desk(Hotline.open(db.url.render_as_string(hide_password=False), clock))
 
 
 def deploy_renamed_callback(desk: Desk) -> int:

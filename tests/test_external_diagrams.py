@@ -15,7 +15,6 @@ from engine.firing import FIRING_DELAY
 from engine.models import ProcessVersion
 from engine.replay import Replayer
 from processes.service import INTAKE_DEFAULTS
-from tests.api_helpers import Api
 from tests.external_helpers import (
     EXTERNAL,
     document_request,
@@ -132,11 +131,6 @@ def test_validate_on_the_shell_lists_every_problem_and_exits_non_zero(tmp_path):
     assert [line.split(" ")[1] for line in lines[:-1]] == [
         "[Message_1", "[SendTask_RequestDocument", "[SendTask_SendReminderEmail", "[UserTask_CallCustomer",
         "[UserTask_CallCustomer"]
-
-
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
 
 
 def upload(files: dict[str, bytes]) -> dict:

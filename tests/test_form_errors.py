@@ -10,7 +10,6 @@ import pytest
 from api.field_errors import field_errors
 from engine.errors import InvalidData
 from engine.forms import check_form
-from tests.api_helpers import Api
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 
@@ -118,11 +117,6 @@ def test_each_rule_is_told_with_the_fields_title_in_both_languages(data, field, 
 
 
 # -- over HTTP ---------------------------------------------------------------------------------------------------
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
 def test_a_department_is_told_what_its_answer_lacks_in_its_language(api):
     number = api.register()["number"]
     api.complete("dispatcher", number, "triage", {"treatment": "assignment", "complexity": "general",

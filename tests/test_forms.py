@@ -25,11 +25,6 @@ EVIL = "^(a+)+$"  # exponential on a backtracking engine: 7.7 s for 27 character
 EVIL_ANSWER = "a" * 40 + "!"
 
 
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
 def form(name: str) -> dict[str, Any]:
     return json.loads((ROOT / "forms" / f"{name}.json").read_text(encoding="utf-8"))
 

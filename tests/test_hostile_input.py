@@ -26,11 +26,6 @@ DEEP_ARRAY = "[" * 50_000 + "]" * 50_000
 DEEP_OBJECT = '{"":' * 50_000 + "1" + "}" * 50_000
 
 
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
 def state(api: Api) -> dict:
     """What a refused request must leave as it was: cases, versions, the clock."""
     processes = api.get("designer", "/processes").get_json()

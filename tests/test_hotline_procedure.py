@@ -10,12 +10,6 @@ from processes.service import Hotline
 from tests.hotline_helpers import Desk, shanghai
 
 
-@pytest.fixture
-def desk(db, clock):
-    clock.set(shanghai(2026, 11, 30, 9))  # a Monday
-    return Desk(Hotline.open(db.url.render_as_string(hide_password=False), clock))
-
-
 def close_with_feedback(desk, number, satisfaction="satisfied"):
     desk.do(number, "review_result", {"adequate": True})
     desk.do(number, "callback", {"reached": True, "satisfaction": satisfaction})

@@ -13,7 +13,6 @@ from marshmallow import Schema, ValidationError, fields, validate
 from api.errors import flatten
 from api.messages import CATALOGUE, CJK, phrase
 from api.schemas import CaseIn, moment
-from tests.api_helpers import Api
 
 ROOT = Path(__file__).resolve().parent.parent
 RAISED = {"NotFound", "Conflict", "ClockError", "InvalidData"}  # answered with their message by api/errors.py
@@ -119,11 +118,6 @@ def test_every_field_error_of_a_request_schema_has_chinese():
 
 
 # -- over HTTP ---------------------------------------------------------------------------------------------------
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
 def test_a_conflict_is_told_in_the_readers_language(api):
     number = api.register()["number"]
     task = api.task("dispatcher", number, "triage")

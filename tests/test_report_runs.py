@@ -7,14 +7,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from api.scheduler import add_report_jobs
 from processes.reports.runs import run_daily, run_due, run_weekly, runs
-from processes.service import Hotline
-from tests.hotline_helpers import Desk, shanghai
+from tests.hotline_helpers import shanghai
 
 
 @pytest.fixture
-def desk(db, clock):
-    clock.set(shanghai(2026, 12, 1, 9))  # Tuesday 1 December 2026
-    desk = Desk(Hotline.open(db.url.render_as_string(hide_password=False), clock))
+def desk(desk):
+    desk.clock.set(shanghai(2026, 12, 1, 9))  # Tuesday 1 December 2026
     desk.call(departments=["water"])
     desk.call(category="out_of_scope")
     return desk

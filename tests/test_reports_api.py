@@ -15,11 +15,6 @@ PERIOD = "from=2026-09-28&to=2026-09-30"
 
 
 @pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
-@pytest.fixture
 def played(db):
     """The fortnight played first (on its own clock), then the API over the same database."""
     url = db.url.render_as_string(hide_password=False)

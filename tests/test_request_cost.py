@@ -3,9 +3,6 @@ to the common path fails here (counts of statements, never timings)."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.api_helpers import Api
 from tests.statements import counted
 
 TRIAGE = {"treatment": "assignment", "complexity": "general", "departments": ["water"]}
@@ -14,11 +11,6 @@ COMPLETION_STATEMENTS = 12
 task, the case and its holder (3); its writes: open tasks, case, audit event, the hotline row (6); the read-back
 of the case and its open tasks (2). It was 16 (and 5 sessions) when the check, the case number and the answer
 each opened their own session."""
-
-
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
 
 
 def test_completing_a_task_costs_one_unit_of_work(api):

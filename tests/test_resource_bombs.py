@@ -152,11 +152,6 @@ def detonate(api: Api, bomb: Bomb) -> str:
     return "ran within bounds"
 
 
-@pytest.fixture
-def api(db):
-    return Api(db.url.render_as_string(hide_password=False))
-
-
 @pytest.mark.parametrize("name", sorted(BOMBS))
 def test_a_resource_bomb_is_refused_or_bounded_while_the_service_answers(api, name):
     other = api.register()["number"]

@@ -9,7 +9,6 @@ from engine.bundle import read_paths
 from engine.errors import Conflict, InvalidData
 from engine.replay import Replayer
 from processes.service import DIAGRAMS
-from tests.api_helpers import Api
 from tests.design_helpers import diagram, flows, task
 from tests.external_helpers import edit
 from tests.test_commands import events, open_task, stored_state
@@ -90,9 +89,8 @@ def test_only_the_holder_may_raise_and_only_on_an_open_task(engine, case):
 
 # -- through the API, on the hotline procedure -----------------------------------------------------------
 @pytest.fixture
-def api(db):
+def api(api):
     """The hotline with a version whose triage task may be answered "outside the acceptance scope" by an error."""
-    api = Api(db.url.render_as_string(hide_password=False))
     files = read_paths(list(DIAGRAMS))
     bpmn = edit(files["hotline_case.bpmn"], "<bpmn:process ", '<bpmn:error id="scope_error" name="Out of scope" '
                 'errorCode="out_of_scope"/><bpmn:process ')

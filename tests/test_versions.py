@@ -13,7 +13,6 @@ from engine.diff import diff_files
 from engine.errors import Conflict, NotFound
 from engine.replay import Replayer
 from processes.service import DIAGRAMS
-from tests.api_helpers import Api
 from tests.conftest import diagram_files
 from tests.external_helpers import edit, loan_approval
 from tests.test_commands import events, open_task
@@ -116,8 +115,7 @@ CALLBACK = "回访来电人 Call the caller back"
 
 
 @pytest.fixture
-def api(db):
-    api = Api(db.url.render_as_string(hide_password=False))
+def api(api):
     api.number = api.register()["number"]
     files = read_paths(list(DIAGRAMS))
     files["hotline_case.bpmn"] = edit(files["hotline_case.bpmn"], CALLBACK, "回访 Call back")
