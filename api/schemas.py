@@ -9,12 +9,11 @@ from __future__ import annotations
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from engine.limits import EARLIEST_MOMENT, LATEST_MOMENT, TIMER_HORIZON
+from processes.cases import STATUSES
 from processes.scope import INTAKE_CODES
+from processes.users import ROLES
 
 TREATMENTS = ("immediate", "assignment", "direct", "submission")
-STATUSES = ("registered", "not_accepted", "triage", "in_progress", "awaiting_instructions", "review", "feedback",
-            "closed", "withdrawn")
-ROLES = ("operator", "dispatcher", "department", "supervisor", "leader", "auditor", "designer", "admin")
 ISO_DURATION = r"^P(?=\d|T\d)(\d{1,4}Y)?(\d{1,4}M)?(\d{1,4}W)?(\d{1,5}D)?(T(\d{1,6}H)?(\d{1,7}M)?(\d{1,8}S)?)?$"
 CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$")
 Text = fields.String

@@ -11,9 +11,10 @@ from sqlalchemy import Select, String, cast
 from engine.models import OpenTask
 
 from .models import HotlineCase
-from .users import User
+from .users import ROLES, User
 
-STAFF = ("operator", "dispatcher", "department", "supervisor", "leader", "auditor", "admin")
+STAFF = tuple(role for role in ROLES if role != "designer")
+"""The roles that work or read the hotline's cases (designers work the cases of their own diagrams only)."""
 SEES_CONFIDENTIAL = frozenset({"operator", "supervisor", "auditor", "admin"})
 LANE_PREFIX = "lane_"
 ROLE_LANES = frozenset(f"{LANE_PREFIX}{role}" for role in STAFF)

@@ -24,6 +24,9 @@ from .reports.models import CaseReturn
 
 HOTLINE_PROCESS = "hotline_case"
 """The process id of the hotline procedure (``bpmn/hotline_case.bpmn``); every other process is left alone."""
+STATUSES = ("registered", "not_accepted", "triage", "in_progress", "awaiting_instructions", "review", "feedback",
+            "closed", "withdrawn")
+"""Where a hotline case stands (the case vocabulary of the API)."""
 # Where a case stands, by the user tasks open on its main path; the later stage wins when several are open.
 # (Overdue supervision runs beside the main path and does not move the case's stage.)
 STAGES = (
