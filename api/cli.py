@@ -39,7 +39,7 @@ def db() -> None:
 def db_upgrade(config: settings.Settings) -> None:
     """Create or migrate the database schema to the newest version, and say what changed."""
     from engine.store import connect
-    from processes.wiring import upgrade
+    from processes.database import upgrade
 
     if config.database_from == "default":
         config.home.mkdir(parents=True, exist_ok=True)

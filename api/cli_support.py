@@ -28,7 +28,7 @@ PLAIN_EVERY = 10  # without a terminal, a progress line at every tenth of the wo
 def hotline_for(settings: Settings, clock=None) -> Hotline:
     """The hotline over the configured database, migrated first (every command may be the first run)."""
     from engine.store import connect
-    from processes.wiring import upgrade
+    from processes.database import upgrade
 
     if settings.database_from == "default":
         settings.home.mkdir(parents=True, exist_ok=True)

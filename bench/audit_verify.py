@@ -29,9 +29,9 @@ from engine.replay import Replayer
 from engine.serializer import StateSerializer
 from engine.store import connect
 from processes import demo, history
+from processes.database import upgrade
 from processes.desk import Desk
 from processes.service import Hotline
-from processes.wiring import upgrade
 
 
 def build(url: str, fortnights: int) -> Hotline:

@@ -41,8 +41,8 @@ from engine.clock import SimulatedClock
 from engine.models import Instance, OpenTask
 from engine.runtime import COMPLETED, Engine
 from engine.store import connect
+from processes.database import upgrade
 from processes.service import Hotline
-from processes.wiring import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = {"sqlite": 3, "postgresql": 4}  # engine / bare spiff, hotline lifecycle (issue 12)

@@ -37,9 +37,9 @@ from engine_overhead import SCENARIOS, measure, parse, spiff_lifecycle
 from sqlalchemy import text
 
 from engine.store import connect
+from processes.database import upgrade
 from processes.desk import Desk
 from processes.service import Hotline
-from processes.wiring import upgrade
 
 TARGET, TARGET_SHARE = 50, 0.10
 CALL = {"caller": {"name": "张三", "phone": "13800138000"}, "confidential": False, "category": "livelihood",

@@ -30,11 +30,11 @@ from engine.clock import SimulatedClock
 from engine.models import Instance, OpenTask
 from engine.store import connect
 from processes.calendar import SHANGHAI
+from processes.database import upgrade
 from processes.demo import intake
 from processes.desk import Desk
 from processes.models import HotlineCase
 from processes.service import Hotline
-from processes.wiring import upgrade
 
 BATCH = 5000
 START = datetime(2026, 11, 30, 9, tzinfo=SHANGHAI)

@@ -28,10 +28,11 @@ from .calendar import WorkingCalendar, parse_schedule
 from .cases import HOTLINE_PROCESS as PROCESS_ID
 from .cases import case_row
 from .departments import Directory
+from .diagram_functions import diagram_functions
+from .engine_hooks import hooks
 from .models import CalendarSchedule
 from .queries import CaseRow
 from .users import Users
-from .wiring import diagram_functions, hooks
 
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = (ROOT / "bpmn", ROOT / "forms")

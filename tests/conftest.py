@@ -13,9 +13,9 @@ from engine.clock import SimulatedClock
 from engine.models import Base
 from engine.runtime import Engine
 from engine.store import connect
+from processes.database import upgrade
 from processes.models import HotlineBase
 from processes.service import Hotline
-from processes.wiring import upgrade
 from tests.api_helpers import Api
 from tests.hotline_helpers import Desk, shanghai
 

@@ -12,8 +12,8 @@ import re
 import pytest
 
 from processes.departments import Directory
+from processes.engine_hooks import enum_filler
 from processes.history import verify_all
-from processes.wiring import enum_filler
 from tests.api_helpers import USERS, Api
 from tests.conftest import DIAGRAMS
 from tests.hotline_helpers import intake

@@ -14,7 +14,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from engine.store import connect
-from processes.wiring import upgrade
+from processes.database import upgrade
 from tests.api_helpers import Api
 
 EXAMPLES = 15

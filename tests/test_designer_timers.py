@@ -10,7 +10,8 @@ from engine.models import DeployedFile
 from engine.runtime import Engine, Hooks
 from processes.calendar import WorkingCalendar
 from processes.departments import Directory
-from processes.wiring import WORKING_DAYS, diagram_functions, working_days_timer
+from processes.diagram_functions import diagram_functions
+from processes.engine_hooks import WORKING_DAYS, working_days_timer
 from tests.design_helpers import diagram, flows, problems_by_rule, task, timer_event
 from tests.hotline_helpers import shanghai
 from tests.test_commands import open_task

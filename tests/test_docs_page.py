@@ -6,8 +6,8 @@ import pytest
 
 from api.app import create_app
 from engine.store import connect
+from processes.database import upgrade
 from processes.service import Hotline
-from processes.wiring import upgrade
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ from PIL import Image
 
 from engine.clock import SimulatedClock
 from engine.store import connect
+from processes.database import upgrade
 from processes.reports.charts import PALETTE
 from processes.reports.output import write_report
 from processes.reports.period import Period
 from processes.service import Hotline
-from processes.wiring import upgrade
 from tests import report_helpers as known
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from api.cli import main
 from engine.clock import SimulatedClock
 from engine.store import connect
+from processes.database import upgrade
 from processes.reports import charts, pdf
 from processes.reports.exports import to_csv, to_xlsx
 from processes.reports.output import write_report
@@ -31,7 +32,6 @@ from processes.reports.period import Period
 from processes.reports.report import gather, summarize
 from processes.reports.tables import tables
 from processes.service import Hotline
-from processes.wiring import upgrade
 from tests import report_helpers as known
 
 PERIOD = Period.of_days(known.FIRST_DAY, known.LAST_DAY)

@@ -16,8 +16,8 @@ from engine.clock import SimulatedClock
 from engine.models import AuditEvent
 from engine.runtime import Engine
 from engine.store import connect
+from processes.database import upgrade
 from processes.service import Hotline
-from processes.wiring import upgrade
 from tests.conftest import DIAGRAMS, diagram_files
 from tests.design_helpers import diagram, flows, task, timer_event
 from tests.external_helpers import document_request

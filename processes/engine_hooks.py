@@ -1,49 +1,16 @@
-"""How the hotline domain plugs into the generic engine: its functions, hooks, forms and migrations."""
+"""How the hotline plugs into engine commands: its projection, task groups, form enums, timer property, lanes."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine as Database
-
 from engine.case import Hooks
-from engine.store import upgrade as upgrade_engine
 
 from .access import ROLE_LANES
 from .calendar import WorkingCalendar
 from .cases import Projector, is_hotline
 from .departments import Directory
-from .scope import INTAKE_CODES, in_acceptance_scope
-
-MIGRATIONS = Path(__file__).parent / "migrations"
-MAX_RETURNS = 3  # a case returned this often goes to the supervision centre instead of looping
-MAX_REWORKS = 2  # results sent back for rework at most this often
-
-
-def upgrade(db: Database) -> None:
-    """Migrate the engine's tables, then the hotline's own."""
-    upgrade_engine(db)
-    upgrade_engine(db, MIGRATIONS, "alembic_version_hotline")
-
-
-def returned_departments(reports: list[dict[str, Any]]) -> list[str]:
-    """The departments that returned the case as wrongly assigned."""
-    return [r["department"] for r in reports if r.get("outcome") == "return"]
-
-
-def diagram_functions(calendar: WorkingCalendar, directory: Directory) -> dict[str, Any]:
-    """The functions hotline diagrams may call by name (the only ones besides the sandbox builtins)."""
-
-    def add_working_days(start: str | datetime, days: int) -> str:
-        moment = datetime.fromisoformat(start) if isinstance(start, str) else start
-        return calendar.add_working_days(moment, int(days)).isoformat()
-
-    return {"add_working_days": add_working_days, "in_acceptance_scope": in_acceptance_scope,
-            "deadline_days_for": directory.deadline_days_for, "returned_departments": returned_departments,
-            "max_returns": lambda: MAX_RETURNS, "max_reworks": lambda: MAX_REWORKS}
-
+from .scope import INTAKE_CODES
 
 WORKING_DAYS = "hotline:working_days"
 """The timer property a designer sets in the modeler's properties panel for a deadline in working days."""
