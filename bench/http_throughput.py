@@ -23,8 +23,6 @@ import json
 import os
 import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -34,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from engine_overhead import SCENARIOS, measure, parse, spiff_lifecycle
+from server import serve
 from sqlalchemy import text
 
 from engine.store import connect
@@ -134,18 +133,6 @@ class Result:
         return self.lifecycles_per_second / (1000 / min(self.bare_ms) * os.cpu_count())
 
 
-def serve(url: str, port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "--database-url", url,
-                                "serve", "--port", str(port), "--threads", "8", "--workers", str(workers),
-                                "--no-scheduler"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
 
 
 def prepare(url: str, reset: bool) -> tuple[dict[str, str], Hotline]:
@@ -178,7 +165,7 @@ def run(url: str, reset: bool, workers: int, clients: int, lifecycles: int, samp
     tokens, hotline = prepare(url, reset)
     bare_before = bare_lifecycle_ms(hotline)
     sampler = Sampler(url) if sample else None
-    client, server = Client(port, tokens), serve(url, port, workers)
+    client, server = Client(port, tokens), serve(url, port, "--workers", str(workers), "--no-scheduler")
     try:
         with ThreadPoolExecutor(clients) as pool:
             list(pool.map(client.lifecycle, range(clients)))  # warm-up

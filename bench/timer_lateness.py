@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import random
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import datetime, timedelta
 from statistics import quantiles
 
 from http_throughput import Client, prepare
+from server import serve
 from sqlalchemy import select
 
 from engine.clock import SimulatedClock, wall_clock
@@ -161,17 +159,6 @@ class Bench:
         return [(fired[case] - (set_at + (armed[case] - base))).total_seconds() for case in cases]
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-c", "from api.cli import main; main()", "--database-url", url,
-                                "serve", "--port", str(port), "--threads", "8", "--simulated-clock", START],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
 
 
 def free_port() -> int:
@@ -195,7 +182,7 @@ def run(url: str, args: argparse.Namespace) -> tuple[dict[str, list[float]], str
     bench = Bench(url, clients)
     bench.node.deploy({"bench_timer.bpmn": BENCH_TIMER})
     tokens["admin"] = bench.hotline.users.add("admin", "admin", None)
-    servers, load = [serve(url, port) for port in ports], Load(clients, args.clients)
+    servers, load = [serve(url, port, "--simulated-clock", START) for port in ports], Load(clients, args.clients)
     try:
         bench.watcher.start()
         for thread in load.threads:
