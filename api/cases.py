@@ -34,7 +34,7 @@ class Cases(MethodView):
     @blp.arguments(CaseIn)
     @blp.response(201, CaseOut)
     def post(self, intake):
-        """Register a call and start its case on the latest version of the hotline process."""
+        """Register a call and start its case on the current version of the hotline process."""
         return localize_case(casework.register(hotline(), current_user(), intake))
 
 

@@ -180,6 +180,6 @@ def demo(config: settings.Settings, into: str | None) -> None:
                "(played on a throwaway database, now deleted; --into URL keeps the cases)")
 
 
-for command in (cli_designer.validate, cli_designer.deploy, cli_designer.diff, cli_designer.migrate,
-                cli_admin.users, cli_admin.calendar, cli_admin.audit, cli_admin.report):
+for command in (cli_designer.validate, cli_designer.deploy, cli_designer.rollback, cli_designer.diff,
+                cli_designer.migrate, cli_admin.users, cli_admin.calendar, cli_admin.audit, cli_admin.report):
     main.add_command(command)

@@ -1,4 +1,4 @@
-"""Designers' commands: validate, deploy, diff and migrate diagrams."""
+"""Designers' commands: validate, deploy, roll back, diff and migrate diagrams."""
 
 from __future__ import annotations
 
@@ -53,8 +53,22 @@ def deploy(config: Settings, paths: tuple[str, ...], actor: str) -> None:
         for problem in refused.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"not deployed: {len(refused.problems)} problem(s)") from None
-    state = "deployed" if deployed.created else "already deployed as"
-    click.echo(f"{deployed.process_id}: {state} version {deployed.version} ({len(deployed.files)} files)")
+    said = f"deployed version {deployed.version}" if deployed.created else \
+        f"already deployed as version {deployed.version}; new cases start on version {deployed.current_version}"
+    click.echo(f"{deployed.process_id}: {said} ({len(deployed.files)} files)")
+
+
+@click.command()
+@click.argument("process_id", metavar="PROCESS")
+@click.argument("version", type=int)
+@click.option("--actor", default="designer", show_default=True, help="Who makes it current (recorded in the log).")
+@click.pass_obj
+def rollback(config: Settings, process_id: str, version: int, actor: str) -> None:
+    """Make VERSION the one new cases of PROCESS start on (running cases stay on theirs); deploying new files
+    makes the new version current again."""
+    changed = _versions_call(lambda: hotline_for(config).engine.make_current(process_id, version, actor))
+    state = "new cases now start on" if changed else "new cases already start on"
+    click.echo(f"{process_id}: {state} version {version}")
 
 
 @click.command()

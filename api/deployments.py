@@ -22,9 +22,13 @@ UPLOAD = {"content": {"multipart/form-data": {"schema": {
 
 class DeployedOut(Schema):
     process_id = fields.String()
-    version = fields.Integer()
+    version = fields.Integer(metadata={"description": "the version these files are (new, or the identical one)"})
     created = fields.Boolean()
     files = fields.List(fields.String())
+    current_version = fields.Integer(metadata={"description": "the version new cases start on: the new one, or "
+                                                              "unchanged when identical files were sent again"})
+    message = fields.String(metadata={"description": "both, in words: 'already deployed as version 1; new cases "
+                                                      "start on version 3'"})
 
 
 class DesignProblemOut(Schema):
@@ -53,11 +57,26 @@ class VersionOut(Schema):
     deployed_at = fields.DateTime()
     deployed_by = fields.String()
     files = fields.List(fields.String())
+    current_version = fields.Integer(metadata={"description": "the version new cases of the process start on"})
 
 
 class ProcessOut(Schema):
     process_id = fields.String()
     latest_version = fields.Integer()
+    current_version = fields.Integer(metadata={"description": "the version new cases start on: the latest, unless "
+                                                              "an earlier one was made current (rollback)"})
+
+
+class CurrentIn(Schema):
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_VERSION))
+
+
+class DeploymentEventOut(Schema):
+    version = fields.Integer()
+    kind = fields.String(validate=validate.OneOf(("deployed", "made_current")),
+                         metadata={"description": "a new version deployed (and current), or one made current"})
+    actor = fields.String()
+    at = fields.DateTime(metadata={"description": "the engine clock's time"})
 
 
 def uploaded() -> dict[str, bytes]:
@@ -73,9 +92,22 @@ def uploaded() -> dict[str, bytes]:
 @blp.doc(requestBody=UPLOAD)
 @blp.response(201, DeployedOut)
 def deploy():
-    """Validate the files and store them as the next version (identical files keep their version: 200)."""
+    """Validate the files and store them as the next version, which new cases start on.
+
+    Identical files keep their version (200) and leave the current version as it is: the answer says which
+    version they are and which one new cases start on (``POST /processes/{id}/current`` makes a version current).
+    """
     deployed = deployments.deploy(hotline(), current_user(), uploaded())
-    return deployed, 201 if deployed["created"] else 200
+    return {**deployed, "message": _deployed_message(deployed)}, 201 if deployed["created"] else 200
+
+
+def _deployed_message(deployed: dict) -> str:
+    """Which version the files are and which version new cases start on, in words."""
+    version, current = deployed["version"], deployed["current_version"]
+    if deployed["created"]:
+        return text(f"已部署为第 {version} 版，新案件从此版开始", f"deployed version {version}; new cases start on it")
+    return text(f"已部署过，为第 {version} 版，新案件从第 {current} 版开始",
+                f"already deployed as version {version}; new cases start on version {current}")
 
 
 @blp.route("/deployments/validate", methods=["POST"])
@@ -91,8 +123,30 @@ def validate():
 @roles("designer", "auditor")
 @blp.response(200, ProcessOut(many=True))
 def processes():
-    """The deployed processes and their latest versions."""
+    """The deployed processes, their latest versions and the versions new cases start on."""
     return deployments.processes(hotline())
+
+
+@blp.route("/processes/<string:process_id>/current", methods=["POST"])
+@roles("designer")
+@blp.arguments(CurrentIn)
+@blp.response(200, ProcessOut)
+def make_current(body, process_id):
+    """Make a version the one new cases start on (a rollback to an earlier one, or forward again).
+
+    Running cases stay on their versions. The change is entered in the process's deployment events; deploying
+    new files makes the new version current again.
+    """
+    return deployments.make_current(hotline(), current_user(), process_id, body["version"])
+
+
+@blp.route("/processes/<string:process_id>/events", methods=["GET"])
+@roles("designer", "auditor")
+@blp.response(200, DeploymentEventOut(many=True))
+def events(process_id):
+    """Every change of the version new cases start on, oldest first: deployments and versions made current."""
+    found = deployments.events(hotline(), process_id)
+    return found if found is not None else problem(404, text("没有该流程", f"no process {process_id}"))
 
 
 @blp.route("/processes/<string:process_id>/versions", methods=["GET"])

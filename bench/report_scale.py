@@ -25,7 +25,7 @@ from sqlalchemy import insert
 
 from api.app import create_app
 from engine.clock import SimulatedClock
-from engine.deployment import latest_version_id
+from engine.deployment import current_version_id
 from engine.models import Instance
 from processes.desk import Desk
 from processes.models import HotlineCase
@@ -83,7 +83,7 @@ def fill(hotline: Hotline, count: int) -> float:
     """Deploy the diagrams (instances point at a version), insert the synthetic rows in batches; seconds taken."""
     Desk(hotline)
     with hotline.engine.session() as session:
-        version_id = latest_version_id(session, PROCESS_ID)
+        version_id = current_version_id(session, PROCESS_ID)
     rows = synthetic_cases(random.Random(12345), count, hotline.directory.codes, version_id)
     begin = time.perf_counter()
     with hotline.engine.db.begin() as connection:

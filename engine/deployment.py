@@ -4,6 +4,9 @@ A version stores the exact files (served back byte for byte), the built spec (se
 not per case) and the catalogue of user tasks. Deploying identical files again returns the
 existing version. Specs are rebuilt from JSON once per process and kept in memory.
 
+New cases start on a process's *current* version: the one deployed last, unless a designer has since made
+another one current (a rollback). Every change of it is entered in the append-only ``deployment_events``.
+
 Forms and decision tables belong to a diagram: deployed without one, they replace their namesakes in
 the latest version of the one process that has files of those names, as its next version (what a
 designer who fixed ``triage.json`` expects); they are refused when no process, or several, have them.
@@ -24,7 +27,7 @@ from .expressions import is_iso_timer
 from .extensions import Extensions
 from .forms import with_references
 from .limits import MAX_VERSION
-from .models import DeployedFile, ProcessVersion
+from .models import DeployedFile, DeploymentEvent, ProcessCurrent, ProcessVersion
 from .sandbox import Sandbox
 from .serializer import StateSerializer
 from .spiff_patches import prepare_specs
@@ -46,6 +49,7 @@ class Deployed:
     version_id: int
     created: bool
     files: list[str]
+    current_version: int  # the version new cases start on (not this one when identical files were redeployed)
 
 
 def deploy(session: Session, bundle: Bundle, sandbox: Sandbox, serializer: StateSerializer, actor: str,
@@ -61,10 +65,12 @@ def deploy(session: Session, bundle: Bundle, sandbox: Sandbox, serializer: State
                                          hint="deploy the calling process with the processes it calls")])
     existing = session.scalars(select(ProcessVersion).where(
         ProcessVersion.process_id == checked.process_id, ProcessVersion.content_hash == bundle.content_hash)).first()
-    if existing:
-        return _deployed(existing, created=False)
+    if existing:  # the current version stays: making this one current again is a rollback, said in so many words
+        current = session.get(ProcessVersion, current_version_id(session, existing.process_id))
+        return _deployed(existing, created=False, current=current.version)
     version = _new_version(session, checked, bundle, serializer, actor, now)
-    return _deployed(version, created=True)
+    _make_current(session, version, actor, now, "deployed")
+    return _deployed(version, created=True, current=version.version)
 
 
 def _with_their_diagram(session: Session, bundle: Bundle) -> Bundle:
@@ -113,8 +119,26 @@ def _new_version(session: Session, checked: Checked, bundle: Bundle, serializer:
     return version
 
 
-def _deployed(version: ProcessVersion, created: bool) -> Deployed:
-    return Deployed(version.process_id, version.version, version.id, created, [f.name for f in version.files])
+def _deployed(version: ProcessVersion, created: bool, current: int) -> Deployed:
+    return Deployed(version.process_id, version.version, version.id, created, [f.name for f in version.files],
+                    current)
+
+
+def make_current(session: Session, process_id: str, version: int, actor: str, now: datetime) -> bool:
+    """Make one version the one new cases start on (``NotFound`` for an unknown one); False when it already was."""
+    chosen = session.get(ProcessVersion, version_id(session, process_id, version))
+    if current_version_id(session, process_id) == chosen.id:
+        return False
+    _make_current(session, chosen, actor, now, "made_current")
+    return True
+
+
+def _make_current(session: Session, version: ProcessVersion, actor: str, now: datetime, kind: str) -> None:
+    """Point the process at ``version`` and log the change."""
+    session.merge(ProcessCurrent(process_id=version.process_id, version_id=version.id, set_at=now, set_by=actor))
+    session.add(DeploymentEvent(process_id=version.process_id, version=version.version, kind=kind, actor=actor,
+                                at=now))
+    session.flush()
 
 
 def quote_iso_timers(spec) -> None:
@@ -138,10 +162,23 @@ def version_id(session: Session, process_id: str, version: int) -> int:
     return found
 
 
-def latest_version_id(session: Session, process_id: str) -> int | None:
-    """The id of the newest version of a process (new cases start on it)."""
-    return session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
-                          .order_by(ProcessVersion.version.desc()).limit(1))
+def current_version_id(session: Session, process_id: str) -> int | None:
+    """The id of the version new cases of a process start on: the one made current, else the newest."""
+    chosen = session.scalar(select(ProcessCurrent.version_id).where(ProcessCurrent.process_id == process_id))
+    return chosen or session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_id == process_id)
+                                    .order_by(ProcessVersion.version.desc()).limit(1))
+
+
+def current_versions(session: Session) -> dict[str, int]:
+    """The current version number of every process that has one made current (the others start on their newest)."""
+    return dict(session.execute(select(ProcessCurrent.process_id, ProcessVersion.version)
+                                .join(ProcessVersion, ProcessVersion.id == ProcessCurrent.version_id)).all())
+
+
+def events(session: Session, process_id: str) -> list[DeploymentEvent]:
+    """Every change of a process's current version, oldest first."""
+    return list(session.scalars(select(DeploymentEvent).where(DeploymentEvent.process_id == process_id)
+                                .order_by(DeploymentEvent.id)))
 
 
 @dataclass(frozen=True)

@@ -149,3 +149,30 @@ class StoredClock(Base):
     base: Mapped[datetime]
     set_at: Mapped[datetime]
     running: Mapped[bool]
+
+
+class ProcessCurrent(Base):
+    """The version new cases of a process start on, when it was chosen and by whom (deploying new files makes
+    the new version current; a designer may make an earlier one current again)."""
+
+    __tablename__ = "process_current"
+
+    process_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    set_at: Mapped[datetime]
+    set_by: Mapped[str] = mapped_column(String(200))
+
+
+class DeploymentEvent(Base):
+    """One change of a process's current version (``deployed`` or ``made_current``): the deployments' audit log,
+    append-only like the cases' (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "deployment_events"
+    __table_args__ = (Index("ix_deployment_events_process", "process_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]

@@ -121,11 +121,16 @@ class Engine(TimerCommands, IncidentCommands):
             return deployment.deploy(session, read_bundle(files), self.sandbox, self.serializer, actor, self.now(),
                                      self.extensions)
 
+    def make_current(self, process_id: str, version: int, actor: str) -> bool:
+        """Make ``version`` the one new cases of the process start on (a rollback); False when it already was."""
+        with self._unit(write=True) as session:
+            return deployment.make_current(session, process_id, version, actor, self.now())
+
     # -- commands --------------------------------------------------------------------------------
     def start(self, process_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
-        """Start a case on the latest version of ``process_id``; returns the case id (or what ``then`` reads)."""
+        """Start a case on the current version of ``process_id``; returns the case id (or what ``then`` reads)."""
         with self._unit() as session:
-            version_id = deployment.latest_version_id(session, process_id)
+            version_id = deployment.current_version_id(session, process_id)
             if version_id is None:
                 raise NotFound(f"no process '{process_id}' is deployed")
             version = self.versions.get(session, version_id)

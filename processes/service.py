@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock, SimulatedClock
-from engine.deployment import latest_version_id
+from engine.deployment import current_version_id
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.forms import check_form
 from engine.runtime import Engine, ReadBack
@@ -63,7 +63,7 @@ class Hotline:
         (or what ``then`` reads of the new case in the transaction that starts it)."""
         data = {**INTAKE_DEFAULTS, **intake}
         with self.engine.session() as session:
-            version_id = latest_version_id(session, PROCESS_ID)
+            version_id = current_version_id(session, PROCESS_ID)
             if version_id is None:
                 raise NotFound("the hotline process is not deployed (run: hotline deploy bpmn forms)")
             form = self.engine.versions.get(session, version_id).forms.get("intake")
@@ -97,7 +97,7 @@ class Hotline:
 
     # -- cases of any process ---------------------------------------------------------------------
     def start(self, process_id: str, data: dict[str, Any], actor: str, then: ReadBack | None = None) -> Any:
-        """Start a case on the latest version of a deployed process with ``data``; returns its number (or what
+        """Start a case on the current version of a deployed process with ``data``; returns its number (or what
         ``then`` reads).
 
         The hotline's own process takes the way of a call (checked against the intake form), so no case of it

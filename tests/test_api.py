@@ -158,7 +158,8 @@ def test_designers_deploy_validate_and_download_exact_files(api):
     files = {"files": [(bpmn_io(bpmn), "timers.bpmn"), (bpmn_io(form), "review.json")]}
     response = api.post("designer", "/deployments", data=files, content_type="multipart/form-data")
     assert (response.status_code, response.get_json()["version"]) == (201, 1)
-    assert {"process_id": "timers", "latest_version": 1} in api.get("designer", "/processes").get_json()
+    assert {"process_id": "timers", "latest_version": 1, "current_version": 1} in api.get(
+        "designer", "/processes").get_json()
     [version] = api.get("designer", "/processes/timers/versions").get_json()
     assert (version["version"], version["files"]) == (1, ["review.json", "timers.bpmn"])
     assert api.get("auditor", "/processes/timers/versions/1/files/timers.bpmn").data == bpmn

@@ -63,7 +63,8 @@ def test_validate_as_json_for_pipelines(run):
 def test_deploy_twice_keeps_the_version(run):
     files = [str(DIAGRAMS / "timers.bpmn"), str(DIAGRAMS / "review.json")]
     assert run("deploy", *files).output.strip() == "timers: deployed version 1 (2 files)"
-    assert run("deploy", *files).output.strip() == "timers: already deployed as version 1 (2 files)"
+    assert run("deploy", *files).output.strip() == (
+        "timers: already deployed as version 1; new cases start on version 1 (2 files)")
 
 
 def test_deploying_a_big_bundle_says_what_it_is_doing(run, tmp_path):
