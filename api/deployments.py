@@ -13,6 +13,7 @@ from processes import deployments
 from .auth import current_user, hotline, roles
 from .errors import problem
 from .i18n import text
+from .messages import Phrased
 
 blp = Blueprint("deployments", __name__, url_prefix="/api/v1", description="Diagrams, versions and their files")
 UPLOAD = {"content": {"multipart/form-data": {"schema": {
@@ -34,12 +35,12 @@ class DeployedOut(Schema):
 class DesignProblemOut(Schema):
     """One problem of a diagram or form, located as precisely as it can be."""
 
-    message = fields.String()
+    message = Phrased()
     file = fields.String(metadata={"description": "the uploaded file it is in"})
     element_id = fields.String(metadata={"description": "the BPMN element's id"})
     element_name = fields.String()
     line = fields.Integer()
-    hint = fields.String(metadata={"description": "how to fix it"})
+    hint = Phrased(metadata={"description": "how to fix it"})
     severity = fields.String(validate=validate.OneOf(("error", "warning")))
     rule = fields.String(metadata={"description": "the kind of problem: unsupported, unreachable, no_form, "
                                                   "foreign_form, foreign_expression, expression, timer, gateway…"})

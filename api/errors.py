@@ -17,7 +17,7 @@ from engine.errors import Conflict, InvalidData, NotFound, StepFailed
 
 from .field_errors import field_errors
 from .i18n import text
-from .messages import phrase
+from .messages import phrase, phrased_problem
 
 log = logging.getLogger("hotline.api")
 RETRY_AFTER_SECONDS = 5
@@ -110,8 +110,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(ClockError, lambda e: _refused(409, e))
     app.register_error_handler(ValueError, lambda e: _refused(400, e, errors={"_": [phrase(str(e))]}))
     app.register_error_handler(InvalidData, _invalid_data)
-    app.register_error_handler(DeploymentRefused, lambda e: _refused(
-        400, e, errors={"_": [str(p) for p in e.problems]}, problems=[p.as_dict() for p in e.problems]))
+    app.register_error_handler(DeploymentRefused, lambda e: _refused(400, e, errors={"_": [str(p) for p in e.problems]},
+                                                                      problems=[phrased_problem(p.as_dict())
+                                                                                for p in e.problems]))
     app.register_error_handler(StepFailed, lambda e: problem(
         409, text(f"案件无法继续办理：{e}", f"the case could not advance: {e}"), task=e.task))
     app.register_error_handler(DataError, lambda e: problem(400, text(

@@ -20,6 +20,8 @@ from .i18n import language, pick
 
 blp = Blueprint("history", __name__, url_prefix="/api/v1/cases", description="Audit: history, replay, verify")
 CSV_COLUMNS = ("seq", "at", "actor", "type", "summary", "task", "task_title", "data", "hash")
+EXCEL_BOM = "\ufeff"
+"""Starts the CSV so Excel reads it as UTF-8 (without it, Excel on Windows shows Chinese as mojibake)."""
 
 
 class HistoryQuery(Schema):
@@ -98,7 +100,7 @@ def case_history(query, number):
     writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows({**row, "data": json.dumps(row["data"], ensure_ascii=False)} for row in rows)
-    return Response(out.getvalue(), mimetype="text/csv", headers=_download(number, "csv"))
+    return Response(EXCEL_BOM + out.getvalue(), mimetype="text/csv", headers=_download(number, "csv"))
 
 
 def _download(number: str, extension: str) -> dict:

@@ -13,6 +13,9 @@ import functools
 import itertools
 import re
 
+from marshmallow import fields
+
+from . import design_messages
 from .i18n import language
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -110,8 +113,10 @@ WORDS = {
     "min_op": {"greater than or equal to": "不小于", "greater than": "大于"},
     "max_op": {"less than or equal to": "不大于", "less than": "小于"},
 }
+for _part_name, _words in design_messages.WORDS.items():
+    WORDS[_part_name] = {**WORDS.get(_part_name, {}), **_words}
 """Words inside a message (by the name of their part) and their Chinese."""
-CATALOGUE = {**ENGINE, **HOTLINE, **MARSHMALLOW}
+CATALOGUE = {**ENGINE, **HOTLINE, **MARSHMALLOW, **design_messages.DESIGN, **design_messages.MIGRATION}
 
 
 def phrase(message: str, lang: str | None = None) -> str:
@@ -122,12 +127,39 @@ def phrase(message: str, lang: str | None = None) -> str:
         return en if lang == "en" else zh
     if lang == "en":
         return message
+    found = _phrased(message)
+    if found is None and "; " in message:  # several reasons joined (a case's obstacles to a move): each phrased
+        clauses = [_phrased(clause) for clause in message.split("; ")]
+        found = None if None in clauses else "；".join(clauses)
+    return message if found is None else found
+
+
+def _phrased(message: str) -> str | None:
+    """The Chinese of a message the catalogue has (None when it has not)."""
     for pattern, template in _patterns():
         found = pattern.fullmatch(message)
         if found:
-            return template.format(**{part: WORDS.get(part, {}).get(value, value)
-                                      for part, value in found.groupdict().items()})
-    return message
+            return template.format(**{part: _inner(part, value) for part, value in found.groupdict().items()})
+    return None
+
+
+def _inner(part: str, value: str) -> str:
+    """A part's Chinese: a word of its vocabulary, or a message of the catalogue (a refused value's reason)."""
+    if part in WORDS:
+        return WORDS[part].get(value, value)
+    return _phrased(value) or value
+
+
+def phrased_problem(problem: dict) -> dict:
+    """A design problem with its ``message`` and ``hint`` in the reader's language (where it is, unchanged)."""
+    return {key: phrase(value) if key in ("message", "hint") else value for key, value in problem.items()}
+
+
+class Phrased(fields.String):
+    """A response field whose English text is given in the reader's language (a design problem, a refusal)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else phrase(str(value))
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from processes.service import PROCESS_ID
 from .auth import current_user, hotline, roles
 from .errors import problem
 from .i18n import localize_case, text
+from .messages import Phrased
 from .schemas import CaseOut, DataIn, StrictBoolean
 
 blp = Blueprint("versions", __name__, url_prefix="/api/v1/processes",
@@ -49,7 +50,7 @@ class FilesOut(Schema):
 class CaseMoveOut(Schema):
     case = fields.String(metadata={"description": "the case number"})
     can_move = fields.Boolean()
-    reasons = fields.List(fields.String(), metadata={"description": "why it cannot move (empty when it can)"})
+    reasons = fields.List(Phrased(), metadata={"description": "why it cannot move (empty when it can)"})
 
 
 class DiffOut(Schema):
@@ -71,7 +72,7 @@ class MigrationIn(Schema):
 
 class RefusedOut(Schema):
     case = fields.String()
-    reasons = fields.List(fields.String())
+    reasons = fields.List(Phrased())
 
 
 class MigrationOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -205,8 +206,10 @@ def test_auditors_read_replay_and_verify_a_case(api):
     assert (english[0]["summary"], english[1]["task_title"]) == ("call registered, case started", "Triage and dispatch")
     lines = api.get("auditor", f"/cases/{number}/history?format=jsonl").data.decode().splitlines()
     assert [json.loads(line)["seq"] for line in lines] == [1, 2]
-    table = list(csv.DictReader(io.StringIO(api.get("admin", f"/cases/{number}/history?format=csv").data.decode())))
-    assert [row["type"] for row in table] == ["case_started", "task_completed"]
+    exported = api.get("admin", f"/cases/{number}/history?format=csv").data
+    assert exported.startswith(codecs.BOM_UTF8)  # Excel reads Chinese right only with it
+    table = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
+    assert [(row["seq"], row["type"]) for row in table] == [("1", "case_started"), ("2", "task_completed")]
     before = api.get("auditor", f"/cases/{number}/replay?at=2026-11-30T01:00:00%2B00:00").get_json()
     assert (before["status"], [t["name"] for t in before["open_tasks"]]) == ("triage", ["triage"])
     assert api.get("auditor", f"/cases/{number}/verify").get_json() == {

@@ -97,7 +97,7 @@ def test_a_reference_outside_the_deployment_is_refused_and_never_fetched(api, li
     web, requests = listener
     files = hotline_files(intake=with_caller_name({"$ref": target.format(web=web)}))
     [problem] = refused(api, files, "form_reference")
-    assert "does not resolve within the deployment" in problem["message"] and "other.json#" in problem["hint"]
+    assert "在本次部署中无法解析" in problem["message"] and "other.json#" in problem["hint"]
     response = deploy(api, files, "/deployments/validate")
     assert response.status_code == 200 and response.get_json()["valid"] is False
     assert requests == []
@@ -116,7 +116,7 @@ def test_a_form_refers_to_another_form_of_the_deployment_by_file_name(api):
 def test_a_form_that_refers_to_itself_without_end_is_refused(api):
     intake = {**form("intake"), "$defs": {"loop": {"$ref": "#/$defs/loop"}}, "allOf": [{"$ref": "#/$defs/loop"}]}
     [problem] = refused(api, hotline_files(intake=intake), "form_reference")
-    assert problem["message"] == "the form refers to itself without end"
+    assert problem["message"] == "表单无休止地引用自身"
 
 
 # -- patterns in linear time -------------------------------------------------------------------------------------
