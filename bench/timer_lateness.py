@@ -176,7 +176,7 @@ def summary(name: str, late: list[float]) -> str:
 
 def run(url: str, args: argparse.Namespace) -> tuple[dict[str, list[float]], str]:
     """Serve, load and arm; the lateness of each scenario and a line on the load."""
-    tokens = prepare(url, args.reset)
+    tokens, _ = prepare(url, args.reset)
     ports = [free_port() for _ in range(args.nodes)]
     clients = [Client(port, tokens) for port in ports]
     bench = Bench(url, clients)
