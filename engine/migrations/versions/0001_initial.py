@@ -7,6 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from engine.migrations.append_only import drop_refusal, refuse_changes
 from engine.models import UTCDateTime
 
 revision = "0001"
@@ -14,16 +15,6 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-APPEND_ONLY_SQLITE = """
-CREATE TRIGGER audit_events_no_{verb} BEFORE {verb} ON audit_events
-BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END
-"""
-APPEND_ONLY_POSTGRES = [
-    """CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$""",
-    """CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
-       FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
-]
 
 
 def upgrade() -> None:
@@ -98,16 +89,10 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.UniqueConstraint("instance_id", "seq"),
     )
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in APPEND_ONLY_POSTGRES:
-            op.execute(statement)
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(APPEND_ONLY_SQLITE.format(verb=verb))
+    refuse_changes("audit_events", "audit events")
 
 
 def downgrade() -> None:
     for table in ("audit_events", "open_tasks", "instances", "deployed_files", "process_versions"):
         op.drop_table(table)
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
+    drop_refusal("audit_events")

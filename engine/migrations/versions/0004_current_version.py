@@ -10,6 +10,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
+from engine.migrations.append_only import drop_refusal, refuse_changes
 from engine.models import UTCDateTime
 
 revision = "0004"
@@ -17,16 +18,6 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-APPEND_ONLY_SQLITE = """
-CREATE TRIGGER deployment_events_no_{verb} BEFORE {verb} ON deployment_events
-BEGIN SELECT RAISE(ABORT, 'deployment events are append-only'); END
-"""
-APPEND_ONLY_POSTGRES = [
-    """CREATE FUNCTION deployment_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'deployment events are append-only'; END $$""",
-    """CREATE TRIGGER deployment_events_append_only BEFORE UPDATE OR DELETE ON deployment_events
-       FOR EACH ROW EXECUTE FUNCTION deployment_events_append_only()""",
-]
 
 
 def upgrade() -> None:
@@ -49,16 +40,10 @@ def upgrade() -> None:
     op.create_index("ix_deployment_events_process", "deployment_events", ["process_id", "id"])
     op.execute("INSERT INTO deployment_events (process_id, version, kind, actor, at) SELECT process_id, version, "
                "'deployed', deployed_by, deployed_at FROM process_versions ORDER BY deployed_at, id")
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in APPEND_ONLY_POSTGRES:
-            op.execute(statement)
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(APPEND_ONLY_SQLITE.format(verb=verb))
+    refuse_changes("deployment_events", "deployment events")
 
 
 def downgrade() -> None:
     op.drop_table("deployment_events")
     op.drop_table("process_current")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS deployment_events_append_only()")
+    drop_refusal("deployment_events")
