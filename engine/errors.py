@@ -60,3 +60,12 @@ class StepFailed(EngineError):
     def __init__(self, message: str, task: str | None = None):
         super().__init__(message)
         self.task = task
+
+
+class UnknownStateFormat(EngineError):
+    """A case's saved state is in a format this engine cannot read (unknown, or written by a newer SpiffWorkflow);
+    nothing of it was read."""
+
+    def __init__(self, state_format: str, why: str):
+        super().__init__(f"the case state format {state_format!r} cannot be loaded: {why}")
+        self.state_format = state_format

@@ -13,12 +13,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
-from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-FORMAT = f"spiff-{SPIFF_FORMAT}/specless-1"
+from .state_formats import FORMAT, migrate, spiff_version
+
+__all__ = ["FORMAT", "SpeclessWorkflowConverter", "StateSerializer"]
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -50,8 +51,15 @@ class StateSerializer:
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         return self._dump(workflow)
 
-    def load_state(self, text: str, spec: BpmnProcessSpec, subprocess_specs: dict) -> BpmnWorkflow:
-        return self.registry.restore(json.loads(text), spec=spec, subprocess_specs=subprocess_specs)
+    def load_state(self, text: str, spec: BpmnProcessSpec, subprocess_specs: dict,
+                   state_format: str = FORMAT) -> BpmnWorkflow:
+        """Restore a saved state; one saved in an older format (the case row's ``state_format``) is migrated
+        first, and an unknown or newer one raises ``UnknownStateFormat`` before anything is read."""
+        version = spiff_version(state_format) if state_format != FORMAT else None
+        dct = json.loads(text)
+        if version is not None:
+            migrate(dct, version, self.registry.convert, spec, subprocess_specs)
+        return self.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
 
     def dump_specs(self, spec: BpmnProcessSpec, subprocess_specs: dict) -> str:
         return self._dump({"spec": spec, "subprocess_specs": subprocess_specs})

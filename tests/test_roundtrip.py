@@ -1,9 +1,10 @@
 """Save and restore: every state a case of any diagram in the suite waits in loads back as the same workflow.
 
-Each diagram is walked through the engine's commands to each of its wait states (user tasks, message, signal
-and timer events, boundary events, called processes and subprocesses). Replay rebuilds the workflow every
-command left in memory; that workflow is saved with the engine's ``StateSerializer`` and loaded back, and the
-restored one must save the same bytes and have the same tasks, ready tasks, data and armed timers.
+Each diagram of the suite (``tests/diagrams``, the hotline's own ``bpmn/`` and the external examples) is walked
+through the engine's commands to each of its wait states (user tasks, message, signal and timer events, boundary
+events, called processes and subprocesses). Replay rebuilds the workflow every command left in memory; that
+workflow is saved with the engine's ``StateSerializer`` and loaded back, and the restored one must save the same
+bytes and have the same tasks, ready tasks, data and armed timers.
 """
 
 from __future__ import annotations
@@ -14,19 +15,23 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from engine import deployment
 from engine.case import case_data
 from engine.clock import SimulatedClock
 from engine.models import Instance
 from engine.replay import Replayed, Replayer
 from engine.timers import waiting_timers
 from processes import demo
+from processes.cases import HOTLINE_PROCESS
 from processes.desk import Desk
-from processes.service import Hotline
+from processes.service import DIAGRAMS, Hotline
+from tests.conftest import DIAGRAMS as SUITE
 from tests.conftest import diagram_files
 from tests.external_helpers import document_request, external, invoice_payment, loan_approval, vacation_request
 from tests.test_commands import open_task
@@ -189,3 +194,17 @@ def test_every_state_of_the_hotline_procedure_restores_as_it_was_saved(db):
         version = hotline.engine.load(session, cases[0]).version
     visited = check_cases(hotline.engine, cases)
     assert visited == every_wait_state(version)
+
+
+def test_the_walks_cover_every_diagram_of_the_suite(desk):
+    """A diagram added to ``tests/diagrams`` without a walk here, or a process added to ``bpmn/`` that the hotline
+    procedure does not call (its walk covers only the procedure's own wait states), would go untested."""
+    engine = desk.hotline.engine  # the hotline procedure as the desk deployed it
+    walked = {name for walks in WALKS.values() for walk in walks for name in walk.files(engine)}
+    assert {path.name for path in SUITE.glob("*.bpmn")} <= walked
+    [hotline_files] = [folder for folder in DIAGRAMS if folder.name == "bpmn"]
+    defined = {process.get("id") for path in hotline_files.glob("*.bpmn")
+               for process in etree.parse(path).iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}process")}
+    with engine.session() as session:
+        version = engine.versions.get(session, deployment.current_version_id(session, HOTLINE_PROCESS))
+    assert defined <= {version.spec.name, *version.subprocess_specs}  # called processes are among them
