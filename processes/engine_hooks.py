@@ -10,6 +10,7 @@ from .access import ROLE_LANES
 from .calendar import WorkingCalendar
 from .cases import Projector, is_hotline
 from .departments import Directory
+from .knowledge import citations
 from .scope import INTAKE_CODES
 
 WORKING_DAYS = "hotline:working_days"
@@ -51,7 +52,18 @@ def enum_filler(directory: Directory):
     return fill
 
 
+def saved(calendar: WorkingCalendar):
+    """What a command writes beside the case, in its transaction: the case row, and replies citing an article."""
+    project = Projector(calendar)
+
+    def on_saved(session, instance, state, events) -> None:
+        project(session, instance, state, events)
+        citations.record(session, instance, events)
+
+    return on_saved
+
+
 def hooks(calendar: WorkingCalendar, directory: Directory) -> Hooks:
     """The hotline's hooks into engine commands."""
-    return Hooks(on_saved=Projector(calendar), task_group=task_group, form=enum_filler(directory),
+    return Hooks(on_saved=saved(calendar), task_group=task_group, form=enum_filler(directory),
                  timer_properties={WORKING_DAYS: working_days_timer}, lanes=ROLE_LANES)
