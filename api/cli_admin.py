@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from processes.roles import ROLES
+
 from .cli_support import hotline_for, progress
 from .settings import Settings
 
@@ -37,22 +39,12 @@ def users() -> None:
     """API users and their tokens."""
 
 
-class RoleOption(click.Option):
-    """``--role``, whose help lists the roles only when help is shown: the list lives with the users' code,
-    which is too heavy to import for every command."""
-
-    def get_help_record(self, ctx: click.Context):
-        from processes.users import ROLES
-
-        roles = "One of: " + ", ".join(ROLES) + "."
-        if not (self.help or "").endswith(roles):
-            self.help = f"{self.help or ''} {roles}".strip()
-        return super().get_help_record(ctx)
+ROLES_HELP = "One of: " + ", ".join(ROLES) + "."
 
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", required=True, cls=RoleOption)
+@click.option("--role", required=True, help=ROLES_HELP)
 @click.option("--department", default=None, help="Department code (required for, and only for, role department).")
 @click.pass_obj
 def users_add(config: Settings, name: str, role: str, department: str | None) -> None:
@@ -62,8 +54,8 @@ def users_add(config: Settings, name: str, role: str, department: str | None) ->
 
 @users.command("token")
 @click.argument("name")
-@click.option("--role", cls=RoleOption, default=None,
-              help="Add the user with this role when there is none (so a script can run twice).")
+@click.option("--role", default=None,
+              help=f"Add the user with this role when there is none (so a script can run twice). {ROLES_HELP}")
 @click.option("--department", default=None, help="With --role department: the user's department code.")
 @click.pass_obj
 def users_token(config: Settings, name: str, role: str | None, department: str | None) -> None:

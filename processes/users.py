@@ -33,8 +33,8 @@ from engine.limits import TOKEN_CACHE_SECONDS, TOKEN_CACHE_SIZE
 
 from .departments import Directory
 from .models import ApiUser
+from .roles import ROLES
 
-ROLES = ("operator", "dispatcher", "department", "supervisor", "leader", "auditor", "designer", "admin")
 TOKEN_PREFIX = "hl_"  # makes hotline tokens recognisable in logs and secret scanners
 MAX_NAME = 100  # the column's length
 

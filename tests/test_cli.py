@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -293,7 +294,8 @@ def test_serve_with_worker_processes_answers(tmp_path):
 
 
 # -- starting fast, and reports that check their arguments first --------------------------------------------------
-HEAVY = ("matplotlib", "openpyxl", "SpiffWorkflow", "jsonschema", "schemathesis", "sqlalchemy", "flask", "alembic")
+HEAVY = ("matplotlib", "openpyxl", "SpiffWorkflow", "jsonschema", "schemathesis", "sqlalchemy", "flask", "alembic",
+         "lxml", "marshmallow", "apscheduler", "psycopg", "engine", "processes.service")
 
 
 def modules_loaded_by(*args: str) -> set[str]:
@@ -304,9 +306,19 @@ def modules_loaded_by(*args: str) -> set[str]:
     return set(done.stderr.strip().splitlines()[-1].split()) - {"loaded:"}
 
 
-def test_hotline_help_imports_nothing_heavy():
-    assert modules_loaded_by("--help") == set()
-    assert modules_loaded_by("users", "--help") == set()
+def command_paths(group: click.Group, *parent: str) -> list[tuple[str, ...]]:
+    """Every command and group under ``group``, as typed after ``hotline``."""
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((*parent, name))
+        if isinstance(command, click.Group):
+            found += command_paths(command, *parent, name)
+    return found
+
+
+@pytest.mark.parametrize("command", [(), *command_paths(main)], ids=lambda path: " ".join(path) or "hotline")
+def test_help_of_every_command_imports_nothing_heavy(command):
+    assert modules_loaded_by(*command, "--help") == set()
 
 
 def test_a_report_with_wrong_arguments_loads_no_charts_and_opens_no_database(tmp_path):
