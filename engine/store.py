@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_URL = "sqlite:///hotline.db"
+_REVISION_LINE = re.compile(r"^(revision|down_revision)(?:\s*:[^=\n]*)?\s*=\s*(.+?)\s*$", re.MULTILINE)
 WRITE = "hotline_write"  # execution option marking a connection that will write (see _sqlite_begin)
 
 
@@ -52,10 +54,47 @@ def session_factory(db: Engine) -> sessionmaker[Session]:
 
 
 def upgrade(db: Engine, script_location: Path = MIGRATIONS, version_table: str = "alembic_version") -> None:
-    """Bring a schema to its newest migration (idempotent); domains keep their own migrations and table."""
+    """Bring a schema to its newest migration (idempotent); domains keep their own migrations and table.
+
+    Every command may be the first run, so every command upgrades; a schema already at its newest migration is
+    recognised without loading Alembic, which alone takes about a third of a second to import."""
+    if at_head(db, script_location, version_table):
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location))
     with db.begin() as connection:
         config.attributes["connection"] = connection
         config.attributes["version_table"] = version_table
         command.upgrade(config, "head")
+
+
+def at_head(db: Engine, script_location: Path, version_table: str) -> bool:
+    """Whether the schema stands at its newest migrations, as the migration files name them."""
+    heads = newest_revisions(script_location / "versions")
+    if not heads:
+        return False
+    try:
+        with db.connect() as connection:
+            stamped = set(connection.execute(text(f"SELECT version_num FROM {version_table}")).scalars())
+    except DBAPIError:  # no version table yet (or no database: Alembic will say so)
+        return False
+    return stamped == heads
+
+
+def newest_revisions(versions: Path) -> set[str]:
+    """The revisions no other migration revises, from each file's plain ``revision`` and ``down_revision`` lines;
+    empty when a file does not state them as literals (then Alembic decides)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in versions.glob("*.py"):
+        stated = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        try:
+            revision, down = (ast.literal_eval(stated[name]) for name in ("revision", "down_revision"))
+        except (KeyError, ValueError, SyntaxError):
+            return set()
+        revisions.add(revision)
+        revised.update([down] if isinstance(down, str) else down or ())
+    return revisions - revised
