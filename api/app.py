@@ -62,9 +62,9 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     errors.register(app)
     app.add_url_rule(DOCS_ASSETS + "<path:name>", "docs_assets", _docs_asset)
 
-    from . import admin, cases, deployments, directory, health, history, knowledge, reports, tasks, versions
+    from . import admin, cases, deployments, directory, health, history, knowledge, public, reports, tasks, versions
 
-    for module in (health, deployments, directory, cases, history, tasks, admin, reports, versions, knowledge):
+    for module in (health, deployments, directory, cases, history, tasks, admin, reports, versions, public, knowledge):
         api.register_blueprint(module.blp)
     return app
 

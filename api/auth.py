@@ -14,7 +14,7 @@ from processes.users import User
 from .errors import problem
 from .i18n import text
 
-PUBLIC = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs")
+PUBLIC = ("/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/public/")
 
 
 def authenticate():

@@ -25,7 +25,8 @@ TITLES = {
     400: ("请求无效", "Bad request"), 401: ("未认证", "Unauthorized"), 403: ("无权操作", "Forbidden"),
     404: ("未找到", "Not found"), 405: ("不支持的方法", "Method not allowed"), 409: ("状态冲突", "Conflict"),
     413: ("请求过大", "Payload too large"), 415: ("不支持的媒体类型", "Unsupported media type"),
-    422: ("请求无效", "Bad request"), 500: ("服务器内部错误", "Internal server error"),
+    422: ("请求无效", "Bad request"), 429: ("请求过于频繁", "Too many requests"),
+    500: ("服务器内部错误", "Internal server error"),
     503: ("服务暂不可用", "Service unavailable"),
 }
 DESCRIPTIONS = {

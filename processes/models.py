@@ -81,6 +81,17 @@ class CalendarSchedule(HotlineBase):
     loaded_at: Mapped[datetime]
 
 
+class LookupFailure(HotlineBase):
+    """A public progress lookup that named no case (wrong number or phone), kept a short while per client so that
+    guessing is rate-limited; only the SHA-256 of the client's address is kept."""
+
+    __tablename__ = "hotline_lookup_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
 class ApiUser(HotlineBase):
     """Someone (or something) allowed to call the API: a role, maybe a department, and a token's hash.
 
