@@ -157,6 +157,18 @@ def test_a_closed_case_shows_its_public_reply_and_an_assigned_one_its_agency_and
     assert case["due_at"].startswith(by_id[assigned]["expected_datetime"][:10])
 
 
+def test_status_notes_are_the_reply_meant_for_the_caller_never_a_departments_notes(api, key):
+    told, untold = created(api, key), created(api, key)
+    for number, review in ((told, {"adequate": True, "reply": "管道已抢修，恢复供水。"}), (untold, {"adequate": True})):
+        api.complete("dispatcher", number, "triage", {"treatment": "assignment", "complexity": "general",
+                                                      "departments": ["water"]})
+        api.complete("water", number, "handle", {"outcome": "handled", "summary": "内部记录：班组已处理"})
+        api.complete("dispatcher", number, "review_result", review)
+        api.complete("operator", number, "callback", {"reached": True, "satisfaction": "satisfied"})
+    notes = {r["service_request_id"]: r["status_notes"] for r in api.client.get(f"{BASE}/requests.json").get_json()}
+    assert notes == {told: "管道已抢修，恢复供水。", untold: None}
+
+
 def test_requests_are_filtered_by_id_code_status_and_dates(api, key):
     first, second = created(api, key), created(api, key, service_code="social_affairs")
     api.complete("dispatcher", first, "triage", {"treatment": "immediate", "complexity": "general", "departments": []})

@@ -31,8 +31,9 @@ from .models import Open311Request
 MAX_DESCRIPTION = 4000  # the specification's limit on a description
 MAX_REQUESTS = 1000  # "first 1000 requests returned"
 SPAN = timedelta(days=90)  # "may not span more than 90 days"; also the default range
-REPLIES = {"immediate_reply": "reply", "handle": "summary", "direct_handling": "outcome", "record_referral": "referral"}
-"""The tasks whose answer is told to the caller, and the field holding it (the last one told is the public reply)."""
+REPLIES = {"immediate_reply": "reply", "review_result": "reply", "record_referral": "referral"}
+"""The tasks whose answer is meant for the caller, and its field: the reply (as the public progress lookup shows
+it, ``processes.public``) or, for a call outside the scope, where to go instead. Departments' own notes never."""
 INTAKE_NAMES = {"caller.name": "last_name", "caller.phone": "phone", "caller.work_unit": "attribute[work_unit]",
                 "subject": "attribute[subject]", "content": "description", "confidential": "attribute[confidential]"}
 """Intake fields by the Open311 parameter they come from, so a refused value is named as the client sent it."""
@@ -196,14 +197,14 @@ def _filtered(query: Select, filters: RequestFilters, now: datetime) -> Select:
 
 
 def _public_replies(session: Session, instance_ids: list[int]) -> dict[int, str]:
-    """The last answer told to each caller (an immediate reply, a department's summary, a referral ...)."""
+    """The last answer meant for each caller, read from the history (no case state is loaded for a list)."""
     replies: dict[int, str] = {}
     query = (select(AuditEvent.instance_id, AuditEvent.task_name, AuditEvent.data)
              .where(AuditEvent.instance_id.in_(instance_ids), AuditEvent.type == "task_completed",
                     AuditEvent.task_name.in_(REPLIES))
              .order_by(AuditEvent.instance_id, AuditEvent.seq))
     for instance_id, task, data in session.execute(query):
-        if isinstance(data.get(REPLIES[task]), str) and data.get("outcome") != "return":
+        if isinstance(data.get(REPLIES[task]), str) and data[REPLIES[task]].strip():
             replies[instance_id] = data[REPLIES[task]]
     return replies
 
