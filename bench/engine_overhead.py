@@ -37,9 +37,10 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, inspect, select
 
+from engine.case import COMPLETED
 from engine.clock import SimulatedClock
 from engine.models import Instance, OpenTask
-from engine.runtime import COMPLETED, Engine
+from engine.runtime import Engine
 from engine.store import connect
 from processes.database import upgrade
 from processes.service import Hotline

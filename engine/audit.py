@@ -33,16 +33,37 @@ def state_digest(state: str) -> str:
 
 def append(session: Session, instance: Instance, at: datetime, actor: str, type_: str,
            data: dict[str, Any] | None = None, task_id: str | None = None, task_name: str | None = None) -> AuditEvent:
-    """Add the next event of ``instance`` (with the digest of the state it left) and move the chain head."""
+    """Add the next event of ``instance`` to the session (a bookkeeping command's few rows)."""
+    appended = event(instance, at, actor, type_, data, task_id, task_name)
+    session.add(appended)
+    return appended
+
+
+def event(instance: Instance, at: datetime, actor: str, type_: str, data: dict[str, Any] | None = None,
+          task_id: str | None = None, task_name: str | None = None, warm: bool = False) -> AuditEvent:
+    """The next event of ``instance`` (with the digest of the state it left); moves the chain head.
+
+    ``warm`` says the command continued the workflow its previous command left in memory instead of loading the
+    saved state, so replay does the same (see ``live``). It is outside the hash: a false flag can only make a
+    replay disagree with the recorded state digests, which the chain covers, never make a forged state pass.
+    """
     seq, prev, digest = instance.audit_seq + 1, instance.audit_hash, state_digest(instance.state)
     data = json.loads(json.dumps(data or {}, default=str))
-    event = AuditEvent(instance=instance, seq=seq, at=at, actor=actor, type=type_, task_id=task_id,
-                       task_name=task_name, version_id=instance.version_id, data=data, state_hash=digest,
-                       prev_hash=prev, hash=event_hash(prev, seq, at, actor, type_, task_id, task_name,
-                                                       instance.version_id, data, digest))
-    instance.audit_seq, instance.audit_hash = seq, event.hash
-    session.add(event)
-    return event
+    made = AuditEvent(instance_id=instance.id, seq=seq, at=at, actor=actor, type=type_, task_id=task_id,
+                      task_name=task_name, version_id=instance.version_id, data=data, state_hash=digest,
+                      prev_hash=prev, warm=warm, hash=event_hash(prev, seq, at, actor, type_, task_id, task_name,
+                                                                 instance.version_id, data, digest))
+    instance.audit_seq, instance.audit_hash = seq, made.hash
+    return made
+
+
+def row(made: AuditEvent) -> dict[str, Any]:
+    """An event's column values, for inserting a command's events in one statement."""
+    return {column: getattr(made, column) for column in _COLUMNS}
+
+
+_COLUMNS = ("instance_id", "seq", "at", "actor", "type", "task_id", "task_name", "version_id", "data", "state_hash",
+            "prev_hash", "hash", "warm")
 
 
 def verify_chain(events: list[AuditEvent]) -> int | None:

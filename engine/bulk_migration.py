@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from .case import INCIDENT, RUNNING
 from .deployment import version_id
 from .diff import VersionDiff, diff_files
 from .errors import EngineError
 from .models import DeployedFile, Instance
-from .runtime import INCIDENT, RUNNING, Engine
+from .runtime import Engine
 
 OPEN = (RUNNING, INCIDENT)  # a case set aside by an incident may move too: a new version may be its fix
 

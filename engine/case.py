@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from .deployment import LoadedVersion
-from .errors import Conflict
 from .extensions import TimerProperty
-from .models import AuditEvent, Instance, OpenTask
+from .models import AuditEvent, Instance
 
 RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
 SYSTEM_TIMER, SYSTEM_ENGINE = "system:timer", "system:engine"
@@ -27,8 +26,9 @@ SYSTEM_TIMER, SYSTEM_ENGINE = "system:timer", "system:engine"
 class Hooks:
     """Where a domain plugs into commands without the engine knowing the domain."""
 
-    on_saved: Callable[[Session, Instance, BpmnWorkflow, list[AuditEvent]], None] | None = None
-    """Called inside each command's transaction after the case is advanced (e.g. to keep a case table)."""
+    on_saved: Callable[[Session, Instance, Reading, list[AuditEvent]], None] | None = None
+    """Called inside each command's transaction after the case is advanced (e.g. to keep a case table), with the
+    readings of the workflow the engine took for its own save (so no tree is walked twice)."""
     task_group: Callable[[Any], str | None] | None = None
     """The candidate group of a ready user task (e.g. the department it is for), stored on the open task."""
     form: Callable[[dict], dict] | None = None
@@ -53,26 +53,42 @@ class Step:
 
 @dataclass
 class Case:
-    """A case loaded inside a unit of work."""
+    """A case loaded inside a unit of work: ``warm`` when its workflow was continued from memory rather than
+    loaded from its saved state (see ``live``), ``touched`` once the command began to change it."""
 
-    session: Session
     instance: Instance
     version: LoadedVersion
     workflow: BpmnWorkflow
-    open_before: set[str] = field(default_factory=set)
-
-
-def check_holder(session: Session, task_id: str, actor: str) -> None:
-    """Only the holder of a claimed task (or anyone, when nobody holds it) may act on it."""
-    holder = session.scalar(select(OpenTask.assignee).where(OpenTask.id == task_id))
-    if holder not in (None, actor):
-        raise Conflict(f"the task is held by {holder}")
+    open_before: frozenset[str] = frozenset()
+    warm: bool = False
+    touched: bool = False
 
 
 def take_lock(instance: Instance, now: datetime) -> None:
     """Always write the case row, so its optimistic lock is checked and bumped even if nothing else changed."""
     instance.updated_at = now
     flag_modified(instance, "updated_at")
+
+
+class Reading:
+    """What is read off a workflow after a command, each reading walking the task tree at most once: the save,
+    the open-task table and the domain's projection share it."""
+
+    def __init__(self, workflow: BpmnWorkflow):
+        self.workflow = workflow
+
+    @cached_property
+    def ready_user_tasks(self) -> dict[str, Any]:
+        return ready_user_tasks(self.workflow)
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        return case_data(self.workflow)
+
+    @cached_property
+    def tasks(self) -> list[Any]:
+        """Every task, finished side branches included (where flags such as a sent reminder are set)."""
+        return self.workflow.get_tasks()
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def run_engine_steps(workflow: BpmnWorkflow) -> None:
     """
     while True:
         workflow.do_engine_steps(did_complete_task=lambda _task: budget.check())
-        if not workflow.get_tasks(state=TaskState.READY, manual=False):
+        if workflow.get_next_task(state=TaskState.READY, manual=False) is None:
             return
         budget.check()
 

@@ -3,48 +3,46 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from . import audit
-from .case import INCIDENT, RUNNING, SYSTEM_ENGINE, take_lock
-from .errors import Conflict, NotFound, StepFailed
+from .case import INCIDENT, RUNNING, SYSTEM_ENGINE
+from .errors import Conflict, StepFailed
 from .models import Instance
+from .unit import unit
+
+if TYPE_CHECKING:
+    from .runtime import Engine
 
 log = logging.getLogger("hotline.engine")
 
 
-class IncidentCommands:
-    """Mixed into ``Engine``: record, list and retry incidents."""
+def retry(engine: Engine, instance_id: int, actor: str) -> None:
+    """Put a case set aside as an incident back to work (after the diagram or data was fixed)."""
+    with unit(engine, write=True) as work:
+        instance = work.instance(instance_id)
+        if instance.status != INCIDENT:
+            raise Conflict(f"the case is {instance.status}, not an incident")
+        instance.status, instance.error, instance.error_task = RUNNING, None, None
+        work.record(instance, actor, "incident_retried")
 
-    def retry(self, instance_id: int, actor: str) -> None:
-        """Put a case set aside as an incident back to work (after the diagram or data was fixed)."""
-        with self._unit(write=True) as session:
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound(f"no case {instance_id}")
-            if instance.status != INCIDENT:
-                raise Conflict(f"the case is {instance.status}, not an incident")
-            instance.status, instance.error, instance.error_task = RUNNING, None, None
-            take_lock(instance, self.now())
-            audit.append(session, instance, self.now(), actor, "incident_retried")
 
-    def incidents(self) -> list[Instance]:
-        """Cases set aside because a step failed, oldest first."""
-        with self.session() as session:
-            return list(session.scalars(select(Instance).where(Instance.status == INCIDENT)
-                                        .order_by(Instance.updated_at)))
+def incidents(engine: Engine) -> list[Instance]:
+    """Cases set aside because a step failed, oldest first."""
+    with engine.session() as session:
+        return list(session.scalars(select(Instance).where(Instance.status == INCIDENT)
+                                    .order_by(Instance.updated_at)))
 
-    def _raise_incident(self, instance_id: int, failed: StepFailed) -> None:
-        """Record the failure on the case and keep it out of the timer sweep until someone retries it."""
-        try:
-            with self._unit(write=True) as session:
-                instance = session.get(Instance, instance_id)
-                if instance is None or instance.status != RUNNING:
-                    return
-                instance.status, instance.error, instance.error_task = INCIDENT, str(failed), failed.task
-                take_lock(instance, self.now())
-                audit.append(session, instance, self.now(), SYSTEM_ENGINE, "incident_raised",
-                             {"error": str(failed), "task": failed.task})
-        except Conflict:
-            log.warning("case %s changed while its incident was being recorded", instance_id)
+
+def raise_incident(engine: Engine, instance_id: int, failed: StepFailed) -> None:
+    """Record the failure on the case and keep it out of the timer sweep until someone retries it."""
+    try:
+        with unit(engine, write=True) as work:
+            instance = work.session.get(Instance, instance_id)
+            if instance is None or instance.status != RUNNING:
+                return
+            instance.status, instance.error, instance.error_task = INCIDENT, str(failed), failed.task
+            work.record(instance, SYSTEM_ENGINE, "incident_raised", {"error": str(failed), "task": failed.task})
+    except Conflict:
+        log.warning("case %s changed while its incident was being recorded", instance_id)

@@ -42,3 +42,6 @@ MAX_XML_DEPTH = 64  # depth of a BPMN or DMN element tree
 # -- bearer tokens -----------------------------------------------------------------------------------
 TOKEN_CACHE_SECONDS = 30.0  # a node trusts a verified token this long; a revocation on another node waits at most this
 TOKEN_CACHE_SIZE = 1000  # tokens a node remembers (the least recently used is forgotten first)
+
+# -- memory ------------------------------------------------------------------------------------------
+LIVE_CASES = 256  # workflows a node keeps in memory between commands (the least recently used is dropped first)

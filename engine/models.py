@@ -133,6 +133,8 @@ class AuditEvent(Base):
     state_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    warm: Mapped[bool] = mapped_column(default=False)
+    """Its command continued the workflow left in memory by the previous one (see ``live``), as replay must."""
     instance: Mapped[Instance] = relationship()
 
 

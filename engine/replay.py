@@ -5,11 +5,12 @@ recorded diagram version, with the case's task-id sequence, saving and loading t
 commands exactly as live commands do. Each event carries the digest of the state its command left, so
 the first event whose replay disagrees is named.
 
-The load between commands is not a formality. A workflow continued in memory is not the workflow its saved
-state loads as: SpiffWorkflow rebuilds each task's data from its parent's plus the saved difference, so keys
-come back in another order (on the demo cases 110 of 250 events then save other bytes), nested values are
-shared differently, and waiting events are registered in saved order. Only the loaded workflow is the one
-the next live command ran on, so only it reproduces the recorded states byte for byte.
+Replay continues or loads exactly as the live command did, and each event says which (``warm``). The two are
+not the same: SpiffWorkflow rebuilds each task's data from its parent's plus the saved difference, so a loaded
+workflow's keys come back in another order (on the demo cases 110 of 250 events then save other bytes), nested
+values are shared differently, and waiting events are registered in saved order. A command that continued the
+workflow its predecessor left in memory (``live``) is replayed on the workflow replay left, one that loaded the
+saved state on the loaded state, so both reproduce the recorded states byte for byte.
 """
 
 from __future__ import annotations
@@ -143,7 +144,9 @@ class Replayer:
             task_ids.resume(event.data["seed"], 0)
             workflow = effects.start(replayed.version.spec, replayed.version.subprocess_specs, engine.script_engine,
                                      event.data["data"])
-        else:  # as the live command did: from the saved state, never from the workflow left in memory
+        elif event.warm and replayed.workflow is not None:  # the live command continued it in memory
+            workflow = replayed.workflow
+        else:  # the live command loaded the saved state
             workflow = engine.serializer.load_state(replayed.state, replayed.version.spec,
                                                     replayed.version.subprocess_specs)
             workflow.script_engine = engine.script_engine

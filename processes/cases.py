@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from engine.case import CANCELLED, case_data, ready_user_tasks
+from engine.case import CANCELLED, Reading
 from engine.models import AuditEvent, Instance
 
 from .calendar import SHANGHAI, WorkingCalendar
@@ -51,13 +51,13 @@ def next_number(session: Session, moment: datetime) -> str:
     return f"12345-{day}-{last:04d}"
 
 
-def status_of(instance: Instance, workflow: BpmnWorkflow, data: dict[str, Any]) -> str:
+def status_of(engine_status: str, reading: Reading) -> str:
     """The case vocabulary's status, from the engine state."""
-    if instance.status == CANCELLED:
+    if engine_status == CANCELLED:
         return "withdrawn"
-    if workflow.completed:
-        return data.get("outcome", "closed")
-    open_names = {task.task_spec.bpmn_id for task in ready_user_tasks(workflow).values()}
+    if reading.workflow.completed:
+        return reading.data.get("outcome", "closed")
+    open_names = {task.task_spec.bpmn_id for task in reading.ready_user_tasks.values()}
     stage = "registered"
     for name, tasks in STAGES:
         if open_names & tasks:
@@ -71,19 +71,17 @@ class Projector:
     def __init__(self, calendar: WorkingCalendar):
         self.calendar = calendar
 
-    def __call__(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
-                 events: list[AuditEvent]) -> None:
-        if not is_hotline(workflow):
+    def __call__(self, session: Session, instance: Instance, reading: Reading, events: list[AuditEvent]) -> None:
+        if not is_hotline(reading.workflow):
             _number_other_case(session, instance, events)
             return
-        data = case_data(workflow)
         row = session.scalar(select(HotlineCase).where(HotlineCase.instance_id == instance.id))
         if row is None:
-            row = self._register(session, instance, data)
-        self._update(row, instance, workflow, data)
+            row = self._register(session, instance, reading.data)
+        self._update(row, instance, reading)
         for event in events:
             self._record_outside_event(row, event)
-            _record_return(session, instance, workflow, event)
+            _record_return(session, instance, reading.workflow, event)
 
     @staticmethod
     def _register(session: Session, instance: Instance, data: dict[str, Any]) -> HotlineCase:
@@ -96,14 +94,15 @@ class Projector:
         session.add(row)
         return row
 
-    def _update(self, row: HotlineCase, instance: Instance, workflow: BpmnWorkflow, data: dict[str, Any]) -> None:
-        row.status = status_of(instance, workflow, data)
+    def _update(self, row: HotlineCase, instance: Instance, reading: Reading) -> None:
+        data = reading.data
+        row.status = status_of(instance.status, reading)
         row.treatment = data.get("treatment", row.treatment)
         row.complexity = data.get("complexity", row.complexity)
         row.departments = list(data.get("departments", row.departments))
         row.returns = max(row.returns, int(data.get("returns", 0)))
-        row.reminded = row.reminded or bool(_side_data(workflow, "reminder_sent"))
-        row.overdue = row.overdue or bool(_side_data(workflow, "overdue"))
+        row.reminded = row.reminded or _side_data(reading, "reminder_sent")
+        row.overdue = row.overdue or _side_data(reading, "overdue")
         row.satisfaction = data.get("satisfaction", row.satisfaction)
         if data.get("due_at"):
             row.due_at = datetime.fromisoformat(data["due_at"])
@@ -152,6 +151,6 @@ def _record_return(session: Session, instance: Instance, workflow: BpmnWorkflow,
     session.add(CaseReturn(instance_id=instance.id, department=department, returned_at=event.at))
 
 
-def _side_data(workflow: BpmnWorkflow, key: str) -> bool:
+def _side_data(reading: Reading, key: str) -> bool:
     """Whether a flag was set on a side branch (reminder, overdue), which the main path's data never carries."""
-    return any(task.data.get(key) for task in workflow.get_tasks())
+    return any(task.data.get(key) for task in reading.tasks)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
 
-from engine.case import case_data, ready_user_tasks
+from engine.case import Reading
 from engine.models import AuditEvent, Instance
 from engine.replay import Replayer, Verdict
 from engine.timers import next_due
@@ -86,15 +85,16 @@ def as_it_stood(hotline: Hotline, user: User, number: str, at: datetime) -> dict
     if replayed.workflow is None:
         return {"number": number, "at": at, "status": None, "events": 0, "open_tasks": [], "data": {},
                 "due_at": None, "next_timer_at": None}
-    data = case_data(replayed.workflow)
+    reading = Reading(replayed.workflow)
+    data = reading.data
     tasks = [{"id": task_id, "name": task.task_spec.bpmn_id,
               "title": replayed.version.user_tasks.get(task.task_spec.bpmn_id, {}).get("title"),
               "role": role_of_lane(replayed.version.user_tasks.get(task.task_spec.bpmn_id, {}).get("lane")),
               "department": hotline.engine.hooks.task_group(task) if hotline.engine.hooks.task_group else None,
               "assignee": replayed.assignees.get(task_id)}
-             for task_id, task in ready_user_tasks(replayed.workflow).items()]
+             for task_id, task in reading.ready_user_tasks.items()]
     hotline_case = isinstance(case, HotlineCase)
-    status = status_of(SimpleNamespace(status=replayed.status), replayed.workflow, data) if hotline_case else None
+    status = status_of(replayed.status, reading) if hotline_case else None
     return {"number": number, "at": at, "status": status or replayed.status, "events": replayed.last_event.seq,
             "version": replayed.version.version, "open_tasks": tasks, "data": data_for(user, data, _confidential(case)),
             "due_at": data.get("due_at") if hotline_case else None,

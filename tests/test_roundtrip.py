@@ -153,7 +153,11 @@ def round_trips(engine, visited: set[str]) -> Callable[[Replayed], None]:
     def check(replayed: Replayed) -> None:
         version, state = replayed.version, replayed.state
         restored = engine.serializer.load_state(state, version.spec, version.subprocess_specs)
-        assert engine.serializer.dump_state(restored) == state, replayed.last_event.type
+        resaved = engine.serializer.dump_state(restored)
+        if not replayed.last_event.warm:  # a continued workflow's data keys are in the order they were set
+            assert resaved == state, replayed.last_event.type
+        assert engine.serializer.dump_state(engine.serializer.load_state(resaved, version.spec,
+                                                                         version.subprocess_specs)) == resaved
         assert picture(restored) == picture(replayed.workflow), replayed.last_event.type
         visited.update(wait_states(restored))
     return check
