@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .runtime import Engine
 
 log = logging.getLogger("hotline.engine")
+OPEN_TASKS, AUDIT_EVENTS = OpenTask.__table__, AuditEvent.__table__  # plain inserts: no ORM bookkeeping per row
 Check = Callable[[Session], None]
 """The caller's own precondition (who may act), run first inside the command's read transaction."""
 
@@ -127,7 +128,7 @@ class UnitOfWork:
             made.instance_id = instance.id  # a new case has its id only now
         ready = reading.ready_user_tasks if status in (RUNNING, INCIDENT) else {}
         self._sync_open_tasks(case, ready, now)
-        session.execute(insert(AuditEvent), [audit.row(event) for event in events])
+        session.execute(AUDIT_EVENTS.insert(), [audit.row(event) for event in events])
         if self.engine.hooks.on_saved:
             self.engine.hooks.on_saved(session, instance, reading, events)
         if status in (RUNNING, INCIDENT):
@@ -155,10 +156,10 @@ class UnitOfWork:
         """Bring the open-task table in step by the difference from the tasks open when the case was loaded."""
         gone = case.open_before - ready.keys()
         if gone:
-            self.session.execute(delete(OpenTask).where(OpenTask.id.in_(gone)))
+            self.session.execute(OPEN_TASKS.delete().where(OPEN_TASKS.c.id.in_(gone)))
         new = [self._open_task(case, task_id, ready[task_id], now) for task_id in ready.keys() - case.open_before]
         if new:
-            self.session.execute(insert(OpenTask), new)
+            self.session.execute(OPEN_TASKS.insert(), new)
 
     def _open_task(self, case: Case, task_id: str, task, now: datetime) -> dict[str, Any]:
         spec, group = task.task_spec, self.engine.hooks.task_group
