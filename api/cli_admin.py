@@ -123,8 +123,10 @@ def audit() -> None:
 @audit.command("verify")
 @click.argument("number", required=False)
 @click.option("--all", "every", is_flag=True, help="Verify every case.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes verifying cases side by side with --all (one core each).")
 @click.pass_obj
-def audit_verify(config: Settings, number: str | None, every: bool) -> None:
+def audit_verify(config: Settings, number: str | None, every: bool, jobs: int) -> None:
     """Check each case's hash chain and that replaying its history gives exactly the stored case."""
     from processes import history
     from processes.users import User
@@ -136,7 +138,7 @@ def audit_verify(config: Settings, number: str | None, every: bool) -> None:
         if number:
             results = [(number, history.verify(hotline, User("cli", "auditor"), number))]
         else:
-            results = history.verify_all(hotline, progress=advance)
+            results = history.verify_all(hotline, progress=advance, jobs=jobs)
         failed = checked = 0
         for case, verdict in results:
             checked += 1

@@ -7,6 +7,7 @@ case's stage comes from the hotline's vocabulary, another process's from the eng
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -105,15 +106,42 @@ def verify(hotline: Hotline, user: User, number: str) -> Verdict:
     return Replayer(hotline.engine).verify(_case(hotline, user, number).instance_id)
 
 
-def verify_all(hotline: Hotline, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[str, Verdict]]:
-    """Verify every case of every process (oldest first), reporting progress as (done, total)."""
+def verify_all(hotline: Hotline, progress: Callable[[int, int], None] | None = None,
+               jobs: int = 1) -> Iterator[tuple[str, Verdict]]:
+    """Verify every case of every process (oldest first), reporting progress as (done, total).
+
+    Cases are independent, so ``jobs`` processes may verify them side by side (replay is CPU-bound Python: one
+    process uses one core); the verdicts come back in case order all the same.
+    """
     numbered = numbered_cases()
     with hotline.engine.session() as session:
         cases = session.execute(select(numbered.c.number, numbered.c.instance_id)
                                 .join(Instance, Instance.id == numbered.c.instance_id)
                                 .order_by(numbered.c.instance_id)).all()
-    replayer = Replayer(hotline.engine)
-    for done, (number, instance_id) in enumerate(cases, start=1):
-        yield number, replayer.verify(instance_id)
+    verdicts = _verdicts(hotline, [instance_id for _number, instance_id in cases], jobs)
+    for done, ((number, _instance_id), verdict) in enumerate(zip(cases, verdicts, strict=True), start=1):
+        yield number, verdict
         if progress:
             progress(done, len(cases))
+
+
+def _verdicts(hotline: Hotline, instance_ids: list[int], jobs: int) -> Iterator[Verdict]:
+    if jobs <= 1 or len(instance_ids) < 2 or hotline.engine.db.url.database in (None, "", ":memory:"):
+        replayer = Replayer(hotline.engine)
+        yield from (replayer.verify(instance_id) for instance_id in instance_ids)
+        return
+    url = hotline.engine.db.url.render_as_string(hide_password=False)
+    with ProcessPoolExecutor(jobs, initializer=_open_replayer, initargs=(url, hotline.directory)) as pool:
+        yield from pool.map(_verify, instance_ids, chunksize=max(1, len(instance_ids) // (jobs * 8)))
+
+
+_replayer: Replayer | None = None  # a verifying worker process's own, over its own connections
+
+
+def _open_replayer(url: str, directory) -> None:
+    global _replayer
+    _replayer = Replayer(Hotline.open(url, directory=directory).engine)
+
+
+def _verify(instance_id: int) -> Verdict:
+    return _replayer.verify(instance_id)

@@ -185,6 +185,8 @@ def test_audit_verify_on_the_command_line(db, clock):
     result = runner.invoke(main, ["--database-url", url, "audit", "verify", "--all"])
     assert result.exit_code == 1
     assert "FAILED" in result.output
+    side_by_side = runner.invoke(main, ["--database-url", url, "audit", "verify", "--all", "--jobs", "2"])
+    assert (side_by_side.exit_code, side_by_side.output) == (1, result.output)  # the same verdicts, in case order
     single = runner.invoke(main, ["--database-url", url, "audit", "verify", "12345-20261130-0001"])
     assert single.exit_code == 1 and "12345-20261130-0001" in single.output
     assert runner.invoke(main, ["--database-url", url, "audit", "verify"]).exit_code == 2
