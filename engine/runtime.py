@@ -29,7 +29,7 @@ from .models import Instance, OpenTask
 from .sandbox import Sandbox
 from .scripting import SandboxScriptEngine, ServiceHandler
 from .serializer import FORMAT, StateSerializer
-from .store import session_factory, writer
+from .store import reads_end_before_writes, session_factory, writer
 from .unit import Check, TimersDue, UnitOfWork, behind, unit
 from .validation import validate
 
@@ -63,6 +63,7 @@ class Engine:
         spiff_patches.install()
         self.db, self.session = db, session_factory(db)
         self.write_session = session_factory(writer(db))
+        self.reads_end_before_writes = reads_end_before_writes(db)
         self.clock = clock_ or clock.SystemClock()
         self.sandbox = Sandbox({"now": self.now, **(functions or {})})
         self.script_engine = SandboxScriptEngine(self.sandbox, services)

@@ -29,6 +29,15 @@ def connect(url: str = DEFAULT_URL) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
+def reads_end_before_writes(db: Engine) -> bool:
+    """Whether a command must end its read transaction before it writes: on SQLite a read transaction cannot
+    become the write one (its BEGIN took no write lock, and another writer may have committed since), so the
+    write begins afresh and the row's ``lock_version`` catches a rival. PostgreSQL's reads take no locks and its
+    UPDATE re-checks ``lock_version`` against the newest row, so one transaction serves both (two round trips
+    fewer per command)."""
+    return db.dialect.name == "sqlite"
+
+
 def _sqlite_begin(conn) -> None:
     """Writers take SQLite's write lock up front, so two writers queue instead of failing to upgrade a
     read lock; readers begin a plain (deferred) transaction and never wait for writers (WAL)."""

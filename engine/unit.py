@@ -1,8 +1,8 @@
 """The unit of work: one command on one case, at one frozen moment, in one transaction.
 
 Every command of the engine (starting a case, completing a task, firing timers, recording an incident) runs in
-one ``UnitOfWork``: it reads the case in a read transaction, runs the diagram with no transaction open, then
-writes the state, open tasks, audit events and the domain's projection in one write transaction, or nothing.
+one ``UnitOfWork``: it reads the case, runs the diagram without holding any lock, then writes the state, open
+tasks, audit events and the domain's projection in one write transaction, or nothing.
 The commands in ``runtime``, ``firing`` and ``incidents`` are short functions over this one type.
 """
 
@@ -103,7 +103,7 @@ class UnitOfWork:
     def advance(self, case: Case, step: Step, actor: str, effect: Callable[[], Any] | None = None) -> None:
         """Apply the command's effect and run the engine steps it leads to (within the step's time budget), then
         save; nothing of a step that fails or overruns its budget is saved."""
-        self._end_reads()  # no transaction is open while the diagram runs
+        self._end_reads()  # no lock is held while the diagram runs
         case.touched = True
         run_diagram(lambda: self._steps(case.workflow, effect))
         waiting = INCIDENT if case.instance.status == INCIDENT else RUNNING  # a migration keeps it set aside
@@ -174,7 +174,7 @@ class UnitOfWork:
             self.session.connection(execution_options={WRITE: False})
 
     def _end_reads(self) -> None:
-        if self.session.in_transaction():
+        if self.engine.reads_end_before_writes and self.session.in_transaction():
             self.session.commit()  # end the read transaction: the write one begins at the first write
 
     def committed(self) -> None:
@@ -196,10 +196,10 @@ def unit(engine: Engine, moment: datetime | None = None, write: bool = False,
     """One command at one frozen moment, with the case's task-id sequence; a lost race is ``Conflict``.
 
     Freezing the time and the ids makes every command a pure function of the state and the recorded event,
-    which is what lets ``replay`` rebuild a case exactly. The command reads, runs the diagram with no
-    transaction open, and only then writes: on SQLite the write lock is taken as the write begins, so a slow
-    diagram never holds up other cases; the case row's ``lock_version`` turns a rival's commit in between into
-    ``Conflict``. A ``write`` unit (bookkeeping that runs no diagram) writes from its first statement.
+    which is what lets ``replay`` rebuild a case exactly. The command reads, runs the diagram holding no lock
+    (on SQLite its read transaction ends first: see ``store.reads_end_before_writes``), and only then writes: a
+    slow diagram never holds up other cases; the case row's ``lock_version`` turns a rival's commit in between
+    into ``Conflict``. A ``write`` unit (bookkeeping that runs no diagram) writes from its first statement.
     """
     frozen = clock.Frozen(moment or engine.now())
     session = engine.write_session()
