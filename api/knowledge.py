@@ -8,10 +8,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import InvalidData
-from processes.knowledge import articles, imports
+from processes.knowledge import articles, imports, usage
 from processes.knowledge.articles import STATUSES, ArticleFilters
 
 from .auth import all_staff, current_user, hotline, roles
+from .reports import ReportSummaryQuery
 from .schemas import CODE, PageOut, Paging, Text
 
 blp = Blueprint("knowledge", __name__, url_prefix="/api/v1/knowledge",
@@ -125,6 +126,36 @@ class OneArticle(MethodView):
         if not body:
             raise InvalidData({"_": ["没有要修改的字段 / nothing to change"]})
         return articles.update(hotline(), current_user(), article_id, body)
+
+
+class UsageQuery(ReportSummaryQuery):
+    class Meta:
+        exclude = ("format",)
+
+
+class UsedArticleOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    uses = fields.Integer()
+
+
+class UsageOut(Schema):
+    calls = fields.Integer(metadata={"description": "calls registered in the period"})
+    immediate = fields.Integer(metadata={"description": "of them, answered immediately"})
+    from_knowledge = fields.Integer(metadata={"description": "of them, answered citing an article"})
+    share_of_calls = fields.Float(allow_none=True, metadata={"description": "from_knowledge / calls"})
+    share_of_immediate = fields.Float(allow_none=True, metadata={"description": "from_knowledge / immediate"})
+    top_articles = fields.List(fields.Nested(UsedArticleOut), metadata={"description": "the 10 used most"})
+
+
+@blp.route("/usage")
+@roles("leader", "supervisor", "auditor")
+@blp.arguments(UsageQuery, location="query")
+@blp.response(200, UsageOut)
+def knowledge_usage(query):
+    """How many of a period's calls were answered from the knowledge base, and the articles used most (periods as
+    in `GET /reports/summary`)."""
+    return usage.usage(hotline(), query.get("from_"), query.get("to"))
 
 
 @blp.route("/<int:article_id>/versions")

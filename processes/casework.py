@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import NotFound
+from engine.errors import InvalidData, NotFound
 from engine.runtime import Check, ReadBack
 
-from . import queries
+from . import queries, repeat_calls
+from .knowledge import articles, citations
+from .models import HotlineCase
 from .queries import CaseFilters, CaseRow, Page, TaskFilters
 from .service import Hotline
 from .users import User
@@ -47,8 +49,20 @@ def task(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
 
 # -- cases -----------------------------------------------------------------------------------------
 def register(hotline: Hotline, user: User, intake: dict[str, Any]) -> dict[str, Any]:
-    """Register a call and start its case; answers with the case as registered."""
-    return _answered(hotline.register(intake, user.name, then=_case_read_back(hotline, user)))
+    """Register a call and start its case; answers with the case as registered, the open cases it likely repeats
+    (``similar``) and the knowledge articles that may answer it (``suggested_articles``), read once it is saved."""
+    shown = _answered(hotline.register(intake, user.name, then=_case_read_back(hotline, user)))
+    with hotline.engine.session() as session:
+        row = queries.find_case(session, user, shown["number"])
+        return {**shown, "similar": repeat_calls.similar(session, user, row), "suggested_articles":
+                articles.suggestions(session, f"{row.subject} {row.content}", articles.today(hotline))}
+
+
+def similar(hotline: Hotline, user: User, number: str) -> list[dict[str, Any]]:
+    """The open cases likely about the same matter as a case the user may see, best first, with reasons."""
+    with hotline.engine.session() as session:
+        row = queries.find_case(session, user, number)
+        return repeat_calls.similar(session, user, row) if isinstance(row, HotlineCase) else []
 
 
 def start(hotline: Hotline, user: User, process_id: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +83,22 @@ def supplement(hotline: Hotline, user: User, number: str, content: str) -> dict[
 def repeat_call(hotline: Hotline, user: User, number: str, call: dict[str, Any]) -> dict[str, Any]:
     return _answered(hotline.merge_repeat_call(_seen(hotline, user, number), call, user.name,
                                                then=_case_read_back(hotline, user)))
+
+
+def merge(hotline: Hotline, user: User, number: str, into: str) -> dict[str, Any]:
+    """Merge a call registered as its own case into an open case about the same matter (one of its ``similar``), in
+    one step: the older case records it as a repeat call (caller, content and the merged case's number), then the
+    merged case ends ``withdrawn`` with a reason naming the case it went into. Each history stays whole and
+    verifiable. Answers with the case merged into."""
+    if number == into:
+        raise InvalidData({"into": ["不能并入本案件 / a case cannot be merged into itself"]})
+    merged, kept = _seen(hotline, user, number), _seen(hotline, user, into)
+    if not isinstance(merged, HotlineCase) or not isinstance(kept, HotlineCase):
+        raise NotFound("只能合并热线案件 / only hotline cases are merged")
+    call = {"caller": merged.caller, "content": merged.content, "case": merged.number}
+    hotline.merge_repeat_call(kept, call, user.name)
+    hotline.withdraw(merged, f"并入 {into} / merged into {into}", user.name)
+    return case(hotline, user, into)
 
 
 def send_event(hotline: Hotline, user: User, number: str, name: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +122,9 @@ def unclaim(hotline: Hotline, user: User, task_id: str) -> dict[str, Any]:
 
 
 def complete_task(hotline: Hotline, user: User, task_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Complete a task with its form data; answers with the case after the step."""
+    """Complete a task with its form data (a reply citing an article: one offered today); answers with the case
+    after the step."""
+    citations.check_cited(hotline, data)
     return _answered(hotline.engine.complete_task(task_id, data, user.name, then=_case_read_back(hotline, user),
                                                   check=_candidate(user, task_id)))
 

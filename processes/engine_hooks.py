@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.case import Hooks
 
+from . import repeat_calls
 from .access import ROLE_LANES
 from .calendar import WorkingCalendar
 from .cases import Projector, is_hotline
@@ -53,11 +54,13 @@ def enum_filler(directory: Directory):
 
 
 def saved(calendar: WorkingCalendar):
-    """What a command writes beside the case, in its transaction: the case row, and replies citing an article."""
+    """What a command writes beside the case, in its transaction: the case row, a new call's keys for finding repeat
+    calls, and replies citing an article."""
     project = Projector(calendar)
 
     def on_saved(session, instance, state, events) -> None:
         project(session, instance, state, events)
+        repeat_calls.record(session, instance, events)
         citations.record(session, instance, events)
 
     return on_saved

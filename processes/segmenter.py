@@ -43,7 +43,11 @@ def terms(text: str) -> list[str]:
     return found
 
 
+def cut(text: str) -> list[str]:
+    """The text cut into words once (no overlapping sub-words), punctuation and stop words kept."""
+    return [word for word in (w.strip().lower() for w in _jieba().cut(text or "", HMM=False)) if word]
+
+
 def words(text: str) -> list[str]:
-    """The text cut into words once (no overlapping sub-words), for fuzzy comparison of short texts."""
-    cut = (word.strip().lower() for word in _jieba().cut(text or "", HMM=False))
-    return [word for word in cut if word and _WORD.search(word) and word not in STOPWORDS]
+    """The text's words without punctuation or stop words, for fuzzy comparison of short texts."""
+    return [word for word in cut(text) if _WORD.search(word) and word not in STOPWORDS]

@@ -194,3 +194,40 @@ def test_an_unreadable_file_is_refused(api, name, content):
 
 def test_only_editors_import(api):
     assert upload(api, "a.csv", csv_file([]), user="operator").status_code == 403
+
+
+# -- at intake, in replies, in reports ---------------------------------------------------------------
+TRIAGE_IMMEDIATE = {"treatment": "immediate", "complexity": "general", "departments": []}
+
+
+def test_the_intake_response_suggests_articles_for_the_call(base):
+    case = base.register()  # 人民路供水: 人民路一带连续三天停水，无人告知何时恢复。
+    assert [article["title"] for article in case["suggested_articles"]][0] == WATER["title"]
+    assert "<mark>" in case["suggested_articles"][0]["highlight"]["title"]
+
+
+def test_an_immediate_reply_cites_an_article_and_reports_count_it(base):
+    number = base.register()["number"]
+    base.complete("dispatcher", number, "triage", TRIAGE_IMMEDIATE)
+    base.complete("operator", number, "immediate_reply", {"mode": "direct", "reply": "已告知热线电话", "article": 1})
+    other = base.register(subject="医保", content="怎么办医保")["number"]
+    base.complete("dispatcher", other, "triage", TRIAGE_IMMEDIATE)
+    base.complete("operator", other, "immediate_reply", {"mode": "direct", "reply": "请到医保中心"})
+    base.register(subject="噪音", content="工地噪音")
+    usage = base.get("supervisor", "/knowledge/usage?from=2026-11-30&to=2026-11-30").get_json()
+    assert usage == {"calls": 3, "immediate": 2, "from_knowledge": 1, "share_of_calls": 0.3333,
+                     "share_of_immediate": 0.5, "top_articles": [{"id": 1, "title": WATER["title"], "uses": 1}]}
+    assert base.get("operator", "/knowledge/usage").status_code == 403
+
+
+@pytest.mark.parametrize("article", [99, "draft", "expired"])
+def test_a_reply_may_cite_only_an_offered_article(base, article):
+    ids = {"draft": write(base, {**NOISE, "status": "draft"})["id"],
+           "expired": write(base, {**NOISE, "valid_until": "2026-01-01", "policy_date": None})["id"]}
+    number = base.register()["number"]
+    base.complete("dispatcher", number, "triage", TRIAGE_IMMEDIATE)
+    task = base.task("operator", number, "immediate_reply")
+    response = base.post("operator", f"/tasks/{task['id']}/complete",
+                         json={"mode": "direct", "reply": "答复", "article": ids.get(article, article)})
+    assert response.status_code == 400 and "article" in response.get_json()["errors"]
+    assert base.task("operator", number, "immediate_reply")["id"] == task["id"]  # still open
