@@ -243,9 +243,14 @@ class Engine:
         if instance is None:
             raise NotFound(f"no case {instance_id}")
         version = self.versions.get(session, instance.version_id)
-        workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
+        return Case(instance, version, self.loaded_workflow(instance, version))
+
+    def loaded_workflow(self, instance: Instance, version: LoadedVersion):
+        """The case's workflow from its saved state, in whatever format it was saved (older ones are migrated)."""
+        workflow = self.serializer.load_state(instance.state, version.spec, version.subprocess_specs,
+                                              instance.state_format)
         workflow.script_engine = self.script_engine
-        return Case(instance, version, workflow)
+        return workflow
 
     # -- helpers ---------------------------------------------------------------------------------
     @staticmethod

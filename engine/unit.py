@@ -24,6 +24,7 @@ from .case import CANCELLED, COMPLETED, INCIDENT, RUNNING, Case, Reading, Step, 
 from .errors import Conflict, EngineError, NotFound, StepFailed
 from .live import Key
 from .models import AuditEvent, Instance, OpenTask
+from .serializer import FORMAT
 from .store import WRITE
 from .timers import next_due
 
@@ -83,8 +84,7 @@ class UnitOfWork:
             case = Case(instance, version, kept[0], kept[1], warm=True)
             self._taken.append((key, case))
             return case
-        workflow = engine.serializer.load_state(instance.state, version.spec, version.subprocess_specs)
-        workflow.script_engine = engine.script_engine
+        workflow = engine.loaded_workflow(instance, version)
         return Case(instance, version, workflow, frozenset(ready_user_tasks(workflow)))
 
     def task_case(self, task_id: str) -> tuple[Instance, str | None]:
@@ -117,7 +117,8 @@ class UnitOfWork:
         self._end_reads()
         session.add(instance)
         instance.version_id = case.version.id  # a migration moved it
-        instance.state, instance.status = self.engine.serializer.dump_state(case.workflow), status
+        instance.state, instance.state_format = self.engine.serializer.dump_state(case.workflow), FORMAT
+        instance.status = status
         instance.id_counter = ids.current().counter
         instance.next_due_at = self.due = next_due(case.workflow) if status in (RUNNING, INCIDENT) else None
         instance.ended_at = now if status in (COMPLETED, CANCELLED) else None

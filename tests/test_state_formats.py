@@ -11,6 +11,7 @@ import json
 
 import pytest
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import text
 
 from engine.errors import UnknownStateFormat
 from engine.serializer import FORMAT
@@ -98,3 +99,17 @@ def test_an_unknown_or_newer_state_format_is_refused_naming_it(desk, assigned, s
         desk.hotline.engine.serializer.load_state(state, version.spec, version.subprocess_specs, state_format)
     assert why in str(e.value)
     assert e.value.state_format == state_format
+
+
+def test_a_case_stored_in_an_older_format_carries_on_through_the_commands(desk, assigned, db):
+    number, instance_id, _version, state = assigned
+    with db.begin() as conn:  # as an older release left the row (its lock_version moves, as every write's does)
+        conn.execute(text("UPDATE instances SET state = :state, state_format = :format, "
+                          "lock_version = lock_version + 1 WHERE id = :id"),
+                     {"state": as_saved_by_serializer_1_3(state), "format": OLD_FORMAT, "id": instance_id})
+    for department in ("water", "housing"):
+        desk.do(number, "handle", {"outcome": "handled", "summary": "已办理"}, group=department)
+    assert desk.open(number) == [("review_result", None)]
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT state_format FROM instances WHERE id = :id"),
+                            {"id": instance_id}).scalar() == FORMAT
