@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli_admin, cli_designer, cli_open311, settings
+from . import cli_admin, cli_designer, cli_export, cli_open311, settings
 from .cli_support import HotlineGroup, aware, hotline_for, open_hotline
 
 
@@ -182,5 +182,5 @@ def demo(config: settings.Settings, into: str | None) -> None:
 
 for command in (cli_designer.validate, cli_designer.deploy, cli_designer.rollback, cli_designer.diff,
                 cli_designer.migrate, cli_admin.users, cli_admin.calendar, cli_admin.audit, cli_admin.report,
-                cli_open311.open311):
+                cli_export.export, cli_open311.open311):
     main.add_command(command)
