@@ -73,9 +73,9 @@ def best(actions: list[Callable[[], float]], passes: int) -> list[float]:
     return [min(column) for column in zip(*times, strict=True)]
 
 
-def verify_pass(hotline: Hotline, verdicts: list) -> float:
+def verify_pass(hotline: Hotline, verdicts: list, jobs: int = 1) -> float:
     begin = time.perf_counter()
-    verdicts[:] = [verdict for _number, verdict in history.verify_all(hotline)]
+    verdicts[:] = [verdict for _number, verdict in history.verify_all(hotline, jobs=jobs)]
     return time.perf_counter() - begin
 
 
@@ -100,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fortnights", type=int, default=25, help="demo fortnights to play (8 cases each)")
     parser.add_argument("--passes", type=int, default=3, help="passes of each measure; the best counts")
+    parser.add_argument("--jobs", type=int, default=2, help="also verify in this many processes (--all --jobs)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         hotline = build(f"sqlite:///{tmp}/audit.db", args.fortnights)
@@ -109,8 +110,12 @@ def main() -> None:
         replayer = Replayer(hotline.engine)
         histories = [replayer.events(case) for case in cases]
         verify_pass(hotline, verdicts)  # untimed: diagram versions are built on first use
-        verify, replay = best([lambda: verify_pass(hotline, verdicts),
-                               lambda: replay_pass(hotline, histories, spent)], args.passes)
+        parallel_verdicts: list = []
+        verify, replay, parallel = best([lambda: verify_pass(hotline, verdicts),
+                                         lambda: replay_pass(hotline, histories, spent),
+                                         lambda: verify_pass(hotline, parallel_verdicts, args.jobs)], args.passes)
+    if parallel_verdicts != verdicts:
+        raise SystemExit("verifying in several processes gave other verdicts")
     serializer = spent[replay]
     failed = sum(not (v.chain_ok and v.replay_matches) for v in verdicts)
     events = sum(v.events for v in verdicts)
@@ -121,8 +126,11 @@ def main() -> None:
     print(f"  SpiffWorkflow: state save and load per event    {serializer:6.2f} s  {serializer / verify:4.0%}")
     print(f"  engine: reading cases, hash chain, digests      {verify - replay:6.2f} s  "
           f"{(verify - replay) / verify:4.0%}")
+    print(f"verify --jobs {args.jobs}                                 {parallel:6.2f} s  "
+          f"({verify / parallel:.2f}x one process)")
     print(f"audit_verify: {len(verdicts) / verify:.0f} cases/s, {events / verify:.0f} events/s ({failed} failed); "
-          f"verify / replay alone = {verify / replay:.2f} — SQLite file, demo cases")
+          f"--jobs {args.jobs}: {len(verdicts) / parallel:.0f} cases/s; verify / replay alone = {verify / replay:.2f} "
+          "— SQLite file, demo cases")
 
 
 if __name__ == "__main__":
