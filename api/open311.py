@@ -2,8 +2,9 @@
 
 Every resource answers in XML (``.xml``, the required format) and JSON (``.json``, the Spark convention's mapping
 of the same document). Errors are the specification's ``errors`` list with the HTTP codes it names: 404 for what
-does not exist, 403 for a missing or bad ``api_key``, 400 for anything else. Reading needs no key and shows no
-caller's personal data (``processes.open311.requests``). Texts follow ``Accept-Language`` like the rest of the API.
+does not exist, 403 for a missing or bad ``api_key``, 400 for anything else (a database out of reach too: the
+specification's "general service error"). Reading needs no key and shows no caller's personal data
+(``processes.open311.requests``). Texts follow ``Accept-Language`` like the rest of the API.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from flask import Blueprint, Response, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidData, NotFound
@@ -22,7 +24,7 @@ from processes.open311 import requests as service_requests
 from processes.open311.requests import KeyRefused, RequestFilters
 
 from .auth import hotline
-from .errors import log, redacted_traceback
+from .errors import RETRY_AFTER_SECONDS, log, redacted_traceback
 from .field_errors import field_errors
 from .i18n import language, text
 from .messages import phrase
@@ -173,11 +175,22 @@ def _http(error: HTTPException) -> Response:
     return _errors(status, [error.description or ""])
 
 
+def _unavailable(error: Exception) -> Response:
+    """The database cannot be reached: the specification's "general service error" (400), to try again later."""
+    log.warning("database unavailable: %s", error)
+    response = _errors(400, [text("服务暂不可用，请稍后重试", "general service error: the service is unavailable; "
+                                                            "try again shortly")])
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _unexpected(error: Exception) -> Response:
+    """A bug: logged without the data it handled; the client gets the specification's general service error."""
     if isinstance(error, HTTPException):
         return _http(error)
     log.error("unexpected error in %s %s\n%s", request.method, request.path, redacted_traceback(error))
-    return _errors(500, [text("服务器内部错误，请稍后重试", "internal server error; try again later")])
+    return _errors(400, [text("服务处理出错，请通知热线管理员", "general service error; please tell the hotline's "
+                                                             "administrators")])
 
 
 blp.register_error_handler(NotFound, lambda e: _errors(404, [phrase(str(e))]))
@@ -185,4 +198,6 @@ blp.register_error_handler(KeyRefused, lambda e: _errors(403, [text(
     "缺少或无效的 api_key，无法创建服务请求", "missing or invalid api_key: the request was not created")]))
 blp.register_error_handler(BadRequest, lambda e: _errors(400, [str(e)]))
 blp.register_error_handler(InvalidData, _invalid)
+blp.register_error_handler(OperationalError, _unavailable)
+blp.register_error_handler(InterfaceError, _unavailable)
 blp.register_error_handler(Exception, _unexpected)

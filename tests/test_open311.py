@@ -10,8 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from engine.store import connect
+from processes.database import upgrade
 from processes.open311.clients import Clients
 from tests import open311_schemas as schemas
+from tests.api_helpers import Api
 
 BASE = "/open311/v2"
 LISTS = {"services", "attributes", "values", "endpoints", "formats", "service_requests", "errors"}
@@ -275,3 +278,14 @@ def test_keys_are_issued_listed_and_revoked_from_the_command_line(api, db):
     assert "city-app\trevoked" in run("list").output and run("revoke", "city-app").exit_code == 1
     again = run("add", "city-app").output.strip().splitlines()[-1]
     assert again != key and created(api, again)
+
+
+def test_a_database_out_of_reach_is_the_specifications_general_service_error(tmp_path):
+    path = tmp_path / "gone.db"
+    upgrade(connect(f"sqlite:///{path}"))
+    served = Api(f"sqlite:///{path}")
+    served.hotline.engine.db.dispose()
+    path.unlink()  # the next connection finds an empty database: every query fails
+    response = served.client.get(f"{BASE}/requests.json", headers={"Accept-Language": "en"})
+    assert response.status_code == 400 and response.headers["Retry-After"] == "5"
+    assert "general service error" in response.get_json()[0]["description"]
