@@ -87,8 +87,11 @@ class Reading:
 
     @cached_property
     def tasks(self) -> list[Any]:
-        """Every task, finished side branches included (where flags such as a sent reminder are set)."""
-        return self.workflow.get_tasks()
+        """Every task, finished side branches and subprocesses included (where flags such as a sent reminder are
+        set), in no particular order: read off the workflows' task tables, several times quicker than a walk."""
+        workflow = self.workflow
+        return [*workflow.tasks.values(),
+                *(task for sub in workflow.subprocesses.values() for task in sub.tasks.values())]
 
 
 def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Any]:
