@@ -66,9 +66,10 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
 
     for module in (health, deployments, directory, cases, history, tasks, admin, reports, versions, public, knowledge):
         api.register_blueprint(module.blp)
-    from . import exports, open311
+    from . import exports, hotspots, open311
 
     api.register_blueprint(exports.blp)
+    api.register_blueprint(hotspots.blp)
     app.register_blueprint(open311.blp)  # Open311 GeoReport v2: its own paths and formats, outside /api/v1
     return app
 

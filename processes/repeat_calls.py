@@ -33,7 +33,7 @@ from .masking import MASK, caller_for
 from .models import HotlineBase, HotlineCase
 from .places import phone_key, places
 from .segmenter import words
-from .topics import concepts
+from .topics import CONCEPTS, concepts
 from .users import User
 
 PHONE_DAYS, PLACE_DAYS = 30, 7
@@ -42,6 +42,7 @@ SIMILAR = 0.6  # token-set ratio (0-1) from which two calls on one place read as
 CANDIDATES = 50  # the most recent cases per key that are compared
 LISTED = 10
 COMPARED_CONTENT = 200  # characters of content compared besides the subject
+TOPIC_WORDS = 6
 
 
 class CallKey(HotlineBase):
@@ -52,7 +53,7 @@ class CallKey(HotlineBase):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(Integer, index=True)  # references instances.id (see the migration)
-    kind: Mapped[str] = mapped_column(String(10))  # phone | place
+    kind: Mapped[str] = mapped_column(String(10))  # phone | place | word
     value: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(40))
     registered_at: Mapped[datetime]
@@ -66,11 +67,20 @@ class Match:
 
 
 def keys_of(row: HotlineCase) -> list[tuple[str, str]]:
-    """A case's keys: its caller's phone and the places its subject and content name (the caller's address when they
-    name none: 家里停水 is about the caller's home)."""
+    """A case's keys: its caller's phone, the places its subject and content name (the caller's address when they
+    name none: 家里停水 is about the caller's home), and its subject's words, synonyms as one (hot-spot topics)."""
     phone = phone_key(row.caller.get("phone"))
     named = places(f"{row.subject} {row.content[:COMPARED_CONTENT]}") or places(row.caller.get("address") or "")
-    return ([("phone", phone)] if phone else []) + [("place", place[:100]) for place in named]
+    return ([("phone", phone)] if phone else []) + [("place", place[:100]) for place in named] + [
+        ("word", word) for word in topic_words(row.subject)]
+
+
+def topic_words(subject: str) -> list[str]:
+    """The words a subject is about, places left out, synonyms as one, each once (at most ``TOPIC_WORDS``)."""
+    for place in places(subject):
+        subject = subject.replace(place, " ")
+    found = [word for word in concepts(words(subject)) if len(word) >= 2 or word in CONCEPTS]
+    return list(dict.fromkeys(found))[:TOPIC_WORDS]
 
 
 def record(session: Session, instance: Instance, events: list[AuditEvent]) -> None:

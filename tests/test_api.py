@@ -254,6 +254,14 @@ ENDPOINTS = [
     ("GET", "/cases/{number}/history", {"auditor", "designer"}),
     ("GET", "/cases/{number}/replay?at=2026-12-01T00:00:00%2B08:00", {"auditor", "designer"}),
     ("GET", "/cases/{number}/verify", {"auditor", "designer"}),
+    ("GET", "/cases/{number}/similar", set(USERS) - {"designer"}),
+    ("POST", "/cases/{number}/merge", {"operator"}),
+    ("GET", "/knowledge", set(USERS) - {"designer"}),
+    ("POST", "/knowledge", {"supervisor"}),
+    ("PATCH", "/knowledge/1", {"supervisor"}),
+    ("POST", "/knowledge/imports", {"supervisor"}),
+    ("GET", "/knowledge/usage", {"leader", "supervisor", "auditor"}),
+    ("GET", "/hotspots", {"leader", "supervisor", "auditor"}),
 ]
 FORBIDDEN = [(method, path, user) for method, path, allowed in ENDPOINTS for user in USERS
              if user not in allowed | {"admin"}]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidData, NotFound
@@ -150,8 +150,10 @@ def _write(session: Session, row: Article, document: dict[str, Any], author: str
         setattr(row, name, document[name])
     row.version, row.length, row.updated_at, row.updated_by = row.version + 1, sum(counts.values()), now, author
     session.flush()
-    session.execute(delete(ArticleTerm).where(ArticleTerm.article_id == row.id))
-    session.add_all(ArticleTerm(article_id=row.id, term=term, count=n) for term, n in counts.items())
+    if row.version > 1:
+        session.execute(delete(ArticleTerm).where(ArticleTerm.article_id == row.id))
+    session.execute(insert(ArticleTerm), [{"article_id": row.id, "term": term, "count": n}
+                                          for term, n in counts.items()])
     session.add(ArticleVersion(article_id=row.id, version=row.version, document=_stored(document), author=author,
                                at=now))
 
