@@ -163,17 +163,21 @@ def demo(config: settings.Settings, into: str | None) -> None:
     """Play a simulated fortnight at the hotline (every path of the procedure) and print a summary.
 
     It plays on a database of its own unless told --into, so its future-dated cases never reach the
-    real database's reports or overdue lists."""
+    real database's reports or overdue lists; that database's schema is copied from a template that the
+    migrations build once (in ~/.cache/hotline)."""
     import tempfile
     from dataclasses import replace
     from pathlib import Path
 
     from engine.clock import SimulatedClock
     from processes import demo as fortnight
+    from processes.database import new_sqlite
     from processes.desk import Desk
 
     with tempfile.TemporaryDirectory(prefix="hotline-demo-") as folder:
         url = settings.absolute_sqlite(into, Path.cwd()) if into else f"sqlite:///{Path(folder) / 'demo.db'}"
+        if not into:
+            new_sqlite(Path(folder) / "demo.db", settings.cache_folder())
         own = replace(config, database_url=url, database_from="--into" if into else "a throwaway database")
         fortnight.run(Desk(hotline_for(own, SimulatedClock(fortnight.START))), click.echo)
     click.echo(f"(played in {settings.hide_password(url)})" if into else

@@ -64,6 +64,11 @@ def instance_folder() -> Path:
     return data / "hotline"
 
 
+def cache_folder() -> Path:
+    """Where the hotline keeps what it can build again (the demo's schema template): never the instance folder."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hotline"
+
+
 def load(database_url: str | None = None) -> Settings:
     """The settings for this run: ``database_url`` (from ``--database-url``) first, then the environment,
     then ``hotline.toml`` in the instance folder, then the defaults.
