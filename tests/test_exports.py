@@ -20,6 +20,9 @@ from processes import demo
 from processes.database import upgrade
 from processes.desk import Desk
 from processes.exports.logs import export
+from processes.exports.ocel import document as ocel_document
+from processes.exports.source import Event, Trace
+from processes.exports.xes import document as xes_document
 from processes.reports.period import Period
 from processes.service import Hotline
 from processes.users import ROLES
@@ -194,3 +197,20 @@ def test_hotline_export_writes_the_files(fortnight, tmp_path):
     wrong = CliRunner().invoke(main, ["--database-url", url, "export", "xes", "--from", "2026-13-01", "--out",
                                       str(tmp_path / "x.xes")])
     assert wrong.exit_code == 2 and "--from" in wrong.output and not (tmp_path / "x.xes").exists()
+
+
+@pytest.mark.parametrize("kind", ["xes", "ocel"])
+def test_a_case_is_written_out_before_the_next_is_read(kind):
+    """Streaming: each piece leaves as soon as its case is read, so no export holds all the cases at once."""
+    read: list[str] = []
+
+    def cases():
+        for n in range(1, 4):
+            read.append(f"12345-20261130-000{n}")
+            yield Trace(read[-1], demo.START, {"category": "livelihood"}, ("water",), [
+                Event(1, "case_started", demo.START, "complete", "operator", None)])
+
+    document = xes_document(cases(), "log") if kind == "xes" else ocel_document(cases, {"water": "县水务局"})
+    for piece in document:
+        for number in {n for n in read if n in piece and ('"type":"case"' in piece or kind == "xes")}:
+            assert read[-1] == number  # the case just read, no other one read ahead

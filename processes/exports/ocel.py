@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from .source import Event, Trace
@@ -36,8 +37,7 @@ def document(traces: Callable[[], Iterable[Trace]], departments: dict[str, str])
     yield ', "events": ['
     yield from _joined(_events(trace, activities) for trace in traces())
     yield '], "objects": ['
-    yield from _joined([_departments(departments)] + [_objects(trace, departments, seen)
-                                                              for trace in traces()])
+    yield from _joined(chain([_departments(departments)], (_objects(trace, departments, seen) for trace in traces())))
     yield '], "eventTypes": ' + _dump([{"name": name, "attributes": [{"name": key, "type": kind}
                                                                      for key, kind in EVENT_ATTRIBUTES]}
                                        for name in sorted(activities)])
