@@ -255,6 +255,8 @@ def test_a_revoked_key_is_refused_at_once(api, key):
     ({"phone": None}, 400, "phone"), ({"phone": "12"}, 400, "phone"),
     ({"attribute[confidential]": "maybe"}, 400, "attribute[confidential]"),
     ({"attribute[subject]": "x" * 201}, 400, "attribute[subject]"),
+    ({"address_string": "x" * 301}, 400, "address_string"),
+    ({"email": "x" * 255}, 400, "email"), ({"media_url": "http://x/" + "x" * 1000}, 400, "media_url"),
 ])
 def test_a_bad_request_is_refused_naming_its_parameter_and_creates_nothing(api, key, changes, status, field):
     before = cases(api)

@@ -69,8 +69,8 @@ def create(hotline: Hotline, key: str | None, params: dict[str, str], attributes
     place = _location(params)
     intake = _intake(code, params, attributes, place)
     located = Open311Request(client_id=client.id, address=place["address"], address_id=place["address_id"],
-                             lat=place["lat"], lon=place["long"], media_url=params.get("media_url") or None,
-                             email=params.get("email") or None)
+                             lat=place["lat"], lon=place["long"], media_url=_bounded(params, "media_url", 1000),
+                             email=_bounded(params, "email", 254))
 
     def keep_location(session: Session, instance_id: int) -> str:
         """In the transaction that starts the case: its location beside it, and its number for the answer."""
@@ -88,16 +88,22 @@ def create(hotline: Hotline, key: str | None, params: dict[str, str], attributes
 def _location(params: dict[str, str]) -> dict[str, Any]:
     """The request's location: lat and long together, or an address_string, or an address_id (one is needed)."""
     lat, lon = params.get("lat") or None, params.get("long") or None
-    place = {"address": params.get("address_string") or None, "address_id": params.get("address_id") or None,
+    place = {"address": _bounded(params, "address_string", 300), "address_id": _bounded(params, "address_id", 100),
              "lat": _coordinate("lat", lat, 90), "long": _coordinate("long", lon, 180)}
     if (lat is None) != (lon is None):
         raise InvalidData({"lat" if lat is None else "long": ["lat 与 long 须同时提供 / lat and long go together"]})
     if lat is None and not place["address"] and not place["address_id"]:
         raise InvalidData({"lat": ["须提供位置：lat 和 long、address_string 或 address_id / a location is required: "
                                    "lat and long, address_string or address_id"]})
-    if place["address"] and len(place["address"]) > 300:
-        raise InvalidData({"address_string": ["地址最多 300 个字 / address_string has at most 300 characters"]})
     return place
+
+
+def _bounded(params: dict[str, str], name: str, limit: int) -> str | None:
+    """An optional text parameter (None when empty), refused when longer than its column holds."""
+    value = params.get(name) or None
+    if value is not None and len(value) > limit:
+        raise InvalidData({name: [f"{name} 最多 {limit} 个字 / {name} has at most {limit} characters"]})
+    return value
 
 
 def _coordinate(name: str, text: str | None, limit: int) -> float | None:
