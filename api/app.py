@@ -62,9 +62,23 @@ def create_app(hotline: Hotline, scheduler_running: Callable[[], bool] = lambda:
     errors.register(app)
     app.add_url_rule(DOCS_ASSETS + "<path:name>", "docs_assets", _docs_asset)
 
-    from . import admin, cases, deployments, directory, health, history, knowledge, public, reports, tasks, versions
+    from . import (
+        admin,
+        cases,
+        deployments,
+        directory,
+        extensions,
+        health,
+        history,
+        knowledge,
+        public,
+        reports,
+        tasks,
+        versions,
+    )
 
-    for module in (health, deployments, directory, cases, history, tasks, admin, reports, versions, public, knowledge):
+    for module in (health, deployments, directory, cases, extensions, history, tasks, admin, reports, versions, public,
+                   knowledge):
         api.register_blueprint(module.blp)
     from . import exports, hotspots, open311
 

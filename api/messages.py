@@ -73,6 +73,10 @@ HOTLINE = {
     "{code}: deadline_days must be 5-10 (the working rules)": "{code}：办理时限须为 5 至 10 个工作日（工作规则）",
     "'{text}' is not a whole number of working days": "“{text}”不是整数个工作日",
     "give between 1 and {count} working days": "请给出 1 至 {count} 个工作日",
+    "your department is not handling the case now": "贵单位目前未承办该案件",
+    "the deadline has passed; an extension must be asked for before it": "办理时限已过，延期须在时限届满前申请",
+    "an extension request of the case is waiting for a decision": "该案件已有延期申请等待审批",
+    "at most {count} more working days can be granted to the case": "该案件最多还可延期 {count} 个工作日",
 }
 MARSHMALLOW = {
     "Missing data for required field.": "此项为必填项",

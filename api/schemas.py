@@ -129,6 +129,10 @@ class CaseOut(Schema):
     satisfaction = Text(allow_none=True)
     supplements = fields.List(fields.Dict())
     repeat_calls = fields.List(fields.Dict())
+    extensions = fields.List(fields.Dict(), metadata={
+        "description": "deadline extension requests, oldest first: `department`, `requested_days`, `reason`, "
+                       "`requested_at`, `requested_by`, and once decided `approved`, `granted_days`, `comment`, "
+                       "`decided_at`, `due_before` (the deadline it moved); `due_at` is the deadline now"})
     registered_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
     open_tasks = fields.List(fields.Nested(TaskOut))

@@ -20,7 +20,7 @@ from engine.models import AuditEvent, Instance
 
 from .calendar import SHANGHAI, WorkingCalendar
 from .models import HotlineCase, ProcessCase
-from .reports.models import CaseReturn
+from .reports.models import CaseExtension, CaseReturn
 
 HOTLINE_PROCESS = "hotline_case"
 """The process id of the hotline procedure (``bpmn/hotline_case.bpmn``); every other process is left alone."""
@@ -81,6 +81,7 @@ class Projector:
         self._update(row, instance, reading)
         for event in events:
             self._record_outside_event(row, event)
+            _record_extension(session, instance, row, event)
             _record_return(session, instance, reading.workflow, event)
 
     @staticmethod
@@ -104,10 +105,12 @@ class Projector:
         row.reminded = row.reminded or _side_data(reading, "reminder_sent")
         row.overdue = row.overdue or _side_data(reading, "overdue")
         row.satisfaction = data.get("satisfaction", row.satisfaction)
-        if data.get("due_at"):
-            row.due_at = datetime.fromisoformat(data["due_at"])
-            dispatched = datetime.fromisoformat(data["dispatched_at"])
-            row.deadline_provisional = self.calendar.deadline_is_provisional(dispatched, data["deadline_days"])
+        deadline = current_deadline(data)
+        if deadline.get("due_at"):
+            row.due_at = datetime.fromisoformat(deadline["due_at"])
+            dispatched = datetime.fromisoformat(deadline["dispatched_at"])
+            row.deadline_provisional = self.calendar.deadline_is_provisional(dispatched, deadline["deadline_days"])
+            row.extensions = [_dated(extension) for extension in deadline.get("extensions", [])]
         row.ended_at = instance.ended_at if row.status in ENDED else None
 
     @staticmethod
@@ -149,6 +152,28 @@ def _record_return(session: Session, instance: Instance, workflow: BpmnWorkflow,
         return
     department = workflow.get_task_from_id(UUID(event.task_id)).data["department"]
     session.add(CaseReturn(instance_id=instance.id, department=department, returned_at=event.at))
+
+
+def current_deadline(data: dict[str, Any]) -> dict[str, Any]:
+    """The case's deadline (``dispatched_at``, ``deadline_days``, ``due_at``, ``extensions``): the diagram's
+    ``deadline`` data object, which extensions move; cases on versions without it keep theirs in the case data."""
+    return (data.get("data_objects") or {}).get("deadline") or data
+
+
+def _dated(extension: dict[str, Any]) -> dict[str, Any]:
+    """An extension with its moments as ISO 8601 text (the diagram's ``now()`` gives a datetime)."""
+    return {key: datetime.fromisoformat(str(value)).isoformat() if key.endswith("_at") and value else value
+            for key, value in extension.items()}
+
+
+def _record_extension(session: Session, instance: Instance, row: HotlineCase, event: AuditEvent) -> None:
+    """A decision on an extension request adds a row to ``hotline_extensions`` (for reports)."""
+    if event.type != "task_completed" or event.task_name != "approve_extension" or not row.extensions:
+        return
+    decided = row.extensions[-1]
+    session.add(CaseExtension(instance_id=instance.id, department=decided["department"],
+                              requested_days=decided["requested_days"], granted_days=decided["granted_days"],
+                              decided_at=event.at))
 
 
 def _side_data(reading: Reading, key: str) -> bool:

@@ -4,7 +4,8 @@ Eight calls on Monday 30 November 2026 are worked over two weeks of simulated ti
 reply, an assignment returned by the wrong department and re-dispatched, direct handling, a
 submission to the county leaders, a case that runs overdue (reminder, escalation, supervision,
 rework, a dissatisfied caller who reopens it), a call outside the acceptance scope, a withdrawal,
-and a supplement plus a merged repeat call. It prints what happened and a summary table.
+a supplement plus a merged repeat call, and a deadline extension the supervision centre grants in
+part. It prints what happened and a summary table.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import extensions
 from .calendar import SHANGHAI
 from .desk import Desk
+from .users import User
 
 START = datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)
 CALLS = {
@@ -109,6 +112,9 @@ class Fortnight:
         self.desk.hotline.merge_repeat_call(self.cases["pothole"], {"caller": {"name": "郑海", "phone": "13000000009"},
                                                                     "content": "建设路的坑还没补"}, "operator:wang")
         self.say(f"  {self.cases['pothole']}  repeat call from another caller merged into the case")
+        education = User("department:education", "department", "education")
+        extensions.request_extension(self.desk.hotline, education, self.cases["school_fees"], 3, "需核查近三年收费账目")
+        self.say(f"  {self.cases['school_fees']}  education asked for 3 more working days")
         self.at(2, 11)
         self.desk.hotline.withdraw(self.cases["pothole"], "坑已由施工方自行修复", "operator:wang")
         self.say(f"  {self.cases['pothole']}  caller withdrew → {self.desk.status(self.cases['pothole'])}")
@@ -118,6 +124,8 @@ class Fortnight:
         self.do("blackout", "handle", {"outcome": "handled", "summary": "供水已恢复"}, "water", "department:water")
         self.do("pollution", "direct_handling", {"findings": "企业夜间偷排属实", "outcome": "立案查处，责令停产整改",
                                                  "legal_basis": "《水污染防治法》第八十三条"}, actor="supervisor:qian")
+        self.do("school_fees", "approve_extension",
+                {"approved": True, "working_days": 2, "comment": "准予延期2个工作日"}, actor="supervisor:qian")
         self.at(3, 10)
         for name in ("water", "blackout", "pollution"):
             self.do(name, "review_result", {"adequate": True}, actor="dispatcher:zhao")
@@ -164,11 +172,17 @@ def summary(desk: Desk, cases: dict[str, str]) -> list[tuple[str, ...]]:
                                         f"{len(case.repeat_calls)} repeat call(s)" if case.repeat_calls else "",
                                         f"{data['reworks']} rework(s)" if data.get("reworks") else "",
                                         "reopened" if data.get("reopened") else "",
+                                        _extended(case.extensions),
                                         "confidential" if case.confidential else ""]))
         due = f"{case.due_at.astimezone(SHANGHAI):%m-%d}" if case.due_at else "-"
         rows.append((number, name, case.treatment or "-", case.status, due, _yes(case.reminded), _yes(case.overdue),
                      str(case.returns), case.satisfaction or "-", notes))
     return rows
+
+
+def _extended(granted: list[dict[str, Any]]) -> str:
+    days = sum(extension["granted_days"] for extension in granted)
+    return f"extended +{days} day(s)" if days else ""
 
 
 def _yes(flag: bool) -> str:

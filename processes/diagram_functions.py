@@ -14,6 +14,12 @@ from .scope import in_acceptance_scope
 
 MAX_RETURNS = 3  # a case returned this often goes to the supervision centre instead of looping
 MAX_REWORKS = 2  # results sent back for rework at most this often
+MAX_EXTENSION_DAYS = 15  # working days all extensions of a case's deadlines may add up to
+
+
+def extension_days_left(extensions: list[dict[str, Any]]) -> int:
+    """Working days still grantable to a case, after the extensions already granted (``MAX_EXTENSION_DAYS`` in all)."""
+    return max(0, MAX_EXTENSION_DAYS - sum(int(e.get("granted_days", 0)) for e in extensions))
 
 
 def returned_departments(reports: list[dict[str, Any]]) -> list[str]:
@@ -30,4 +36,5 @@ def diagram_functions(calendar: WorkingCalendar, directory: Directory) -> dict[s
 
     return {"add_working_days": add_working_days, "in_acceptance_scope": in_acceptance_scope,
             "deadline_days_for": directory.deadline_days_for, "returned_departments": returned_departments,
-            "max_returns": lambda: MAX_RETURNS, "max_reworks": lambda: MAX_REWORKS}
+            "max_returns": lambda: MAX_RETURNS, "max_reworks": lambda: MAX_REWORKS,
+            "extension_days_left": extension_days_left}

@@ -48,6 +48,9 @@ class HotlineCase(HotlineBase):
     satisfaction: Mapped[str | None] = mapped_column(String(30))
     supplements: Mapped[list[Any]]
     repeat_calls: Mapped[list[Any]]
+    extensions: Mapped[list[Any]] = mapped_column(default=list)
+    """Deadline extension requests and their decisions (``department``, ``requested_days``, ``reason``, ``approved``,
+    ``granted_days``, ``comment``, ``due_before``, ``requested_at``, ``decided_at``), oldest first."""
     registered_at: Mapped[datetime] = mapped_column(index=True)
     ended_at: Mapped[datetime | None]
 

@@ -72,9 +72,12 @@ def numbered_cases() -> Subquery:
 
 
 def _page(session: Session, query: Select, page: int, per_page: int) -> tuple[list, int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    """A page of rows and the total; a first page with room to spare is the total, so it needs no count (a
+    client looking up the one task of a case asks that on every step)."""
     rows = session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+    if page == 1 and len(rows) < per_page:
+        return rows, len(rows)
+    return rows, session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 # -- cases -----------------------------------------------------------------------------------------
@@ -155,6 +158,7 @@ def case_view(row: HotlineCase, user: User, tasks: list[OpenTask], version: tupl
         "reminded": row.reminded, "returns": row.returns, "satisfaction": row.satisfaction,
         "supplements": row.supplements,
         "repeat_calls": [data_for(user, call, row.confidential) for call in row.repeat_calls],
+        "extensions": row.extensions,
         "registered_at": row.registered_at, "ended_at": row.ended_at,
         "open_tasks": [task_view(task, row.number, row.due_at) for task in tasks],
         "process_id": version[0], "version": version[1],

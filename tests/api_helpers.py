@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from api.app import create_app
@@ -20,8 +21,8 @@ USERS = {
 class Api:
     """Calls the API as a named user: ``api.post("operator", "/cases", json=...)``."""
 
-    def __init__(self, database_url: str):
-        self.clock = SimulatedClock(shanghai(2026, 11, 30, 9))
+    def __init__(self, database_url: str, start: datetime | None = None):
+        self.clock = SimulatedClock(start or shanghai(2026, 11, 30, 9))
         self.hotline = Hotline.open(database_url, self.clock)
         Desk(self.hotline)  # deploys bpmn/ and forms/
         self.tokens = {name: self.hotline.users.add(name, *role) for name, role in USERS.items()}

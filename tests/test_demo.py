@@ -23,6 +23,7 @@ def test_the_demo_fortnight_covers_every_path(db):
     assert table["street_stalls"][5:7] == ["yes", "yes"]  # reminded, overdue
     assert "supplement" in " ".join(table["water"]) and "repeat" in " ".join(table["pothole"])
     assert "reopened" in " ".join(table["street_stalls"])
+    assert "extended +2 day(s)" in " ".join(table["school_fees"])
     assert "timers fired on 1 case(s)" in result.output
     with db.connect() as connection:  # --into keeps the cases where it was told
         assert connection.scalar(select(func.count()).select_from(HotlineCase)) == 8

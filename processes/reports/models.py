@@ -1,7 +1,8 @@
 """The tables reports need besides the case rows: who returned which case, and which reports were written.
 
 ``hotline_returns`` is filled by the case projection (one row each time a department returns a case), so
-returns can be counted per department with one GROUP BY instead of reading every case's history.
+returns can be counted per department with one GROUP BY instead of reading every case's history;
+``hotline_extensions`` likewise holds one row per decided deadline extension request.
 ``hotline_report_runs`` records each scheduled report once: its unique (kind, period) claims the run, so
 two nodes never write the same report twice.
 """
@@ -25,6 +26,19 @@ class CaseReturn(HotlineBase):
     instance_id: Mapped[int] = mapped_column(Integer, index=True)  # references instances.id (see the migration)
     department: Mapped[str] = mapped_column(String(40), index=True)
     returned_at: Mapped[datetime]
+
+
+class CaseExtension(HotlineBase):
+    """The supervision centre decided on a department's request to extend a case's deadline."""
+
+    __tablename__ = "hotline_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(Integer, index=True)  # references instances.id (see the migration)
+    department: Mapped[str] = mapped_column(String(40), index=True)
+    requested_days: Mapped[int] = mapped_column(Integer)
+    granted_days: Mapped[int] = mapped_column(Integer)
+    decided_at: Mapped[datetime]
 
 
 class ReportRun(HotlineBase):
