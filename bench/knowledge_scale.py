@@ -126,22 +126,25 @@ def main() -> None:
         with hotline.engine.session() as session:
             searches = [lambda q=q: found.append(search(session, q, day, 1, 10)[1]) for q in QUESTIONS * 3]
             search_ms = timed(searches)
-        inserted = fill_cases(hotline, args.cases, rng)
-        operator = User("bench", "operator")
-        with hotline.engine.session() as session:
-            recent = session.scalars(select(HotlineCase).where(HotlineCase.status == "triage")
-                                     .order_by(HotlineCase.registered_at.desc()).limit(200)).all()
-            listed = []
-            finds = [lambda row=row: listed.append(len(similar(session, operator, row)))
-                     for row in rng.sample(recent, 60)]
-            similar_ms = timed(finds)
-        database = db.dialect.name
+        print(f"{db.dialect.name}: wrote {args.articles:,} articles in {wrote:.1f} s")
+        print(f"search at {args.articles:,} articles: median {search_ms[0]:.1f} ms, p95 {search_ms[1]:.1f} ms "
+              f"({statistics.median(found):.0f} matches per question, median)", flush=True)
+        if args.cases:
+            time_similar(hotline, args.cases, rng)
         db.dispose()
-    print(f"{database}: wrote {args.articles:,} articles in {wrote:.1f} s; inserted {args.cases:,} cases in "
-          f"{inserted:.1f} s")
-    print(f"search at {args.articles:,} articles: median {search_ms[0]:.1f} ms, p95 {search_ms[1]:.1f} ms "
-          f"({statistics.median(found):.0f} matches per question, median)")
-    print(f"similar cases at {args.cases:,} cases: median {similar_ms[0]:.1f} ms, p95 {similar_ms[1]:.1f} ms "
+
+
+def time_similar(hotline: Hotline, cases: int, rng: random.Random) -> None:
+    inserted = fill_cases(hotline, cases, rng)
+    operator = User("bench", "operator")
+    with hotline.engine.session() as session:
+        recent = session.scalars(select(HotlineCase).where(HotlineCase.status == "triage")
+                                 .order_by(HotlineCase.registered_at.desc()).limit(200)).all()
+        listed = []
+        finds = [lambda row=row: listed.append(len(similar(session, operator, row))) for row in rng.sample(recent, 60)]
+        similar_ms = timed(finds)
+    print(f"inserted {cases:,} cases in {inserted:.1f} s")
+    print(f"similar cases at {cases:,} cases: median {similar_ms[0]:.1f} ms, p95 {similar_ms[1]:.1f} ms "
           f"({statistics.mean(listed):.1f} listed per call, mean)")
 
 

@@ -14,6 +14,7 @@ import re
 import threading
 from functools import lru_cache
 
+CUT_CACHE = 20000  # short texts (subjects, the start of contents): a few MB at most
 MAX_TERM = 64  # the column's length; a longer run of letters is cut there
 STOPWORDS = frozenset("的 了 吗 呢 吧 啊 呀 和 与 及 或 在 是 有 我 你 他 她 们 这 那 就 也 都 还 又 把 被 给 对 从 向 "
                       "请问 一下 什么 如何 怎么 怎么办 怎样 为什么 哪里 可以 能否 是否 问题 情况 反映".split())
@@ -45,7 +46,13 @@ def terms(text: str) -> list[str]:
 
 def cut(text: str) -> list[str]:
     """The text cut into words once (no overlapping sub-words), punctuation and stop words kept."""
-    return [word for word in (w.strip().lower() for w in _jieba().cut(text or "", HMM=False)) if word]
+    return list(_cut(text or ""))
+
+
+@lru_cache(maxsize=CUT_CACHE)
+def _cut(text: str) -> tuple[str, ...]:
+    """Kept for recent texts: intake compares each new call with the same open cases again and again."""
+    return tuple(word for word in (w.strip().lower() for w in _jieba().cut(text, HMM=False)) if word)
 
 
 def words(text: str) -> list[str]:

@@ -1,9 +1,11 @@
-"""BM25 over the knowledge base's inverted index, in portable SQL, with highlighted snippets.
+"""BM25 over the knowledge base's inverted index, with highlighted snippets; the same ranking on both databases.
 
 Only *offered* articles take part — published and not past their valid-until date — so an expired article is
 never found, whatever its status says. Scoring (Okapi BM25, k1 = 1.2, b = 0.75, Lucene's non-negative idf)
-reads the postings of the query's terms only: two aggregate queries, then one ranked page, the same SQL on
-SQLite and PostgreSQL, whatever the size of the base.
+reads the postings of the query's telling terms only (see ``_telling``): the terms' document frequencies (by the
+term index), their postings, the lengths of the offered articles among them (by primary key), scored in Python,
+so SQLite and PostgreSQL rank alike; then one read of the page's articles. N and df count the whole base, drafts
+included, so they need no join.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Float, and_, cast, func, literal, or_, select
-from sqlalchemy import case as when
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..segmenter import terms
@@ -26,6 +27,8 @@ K1, B = 1.2, 0.75
 MAX_QUERY_TERMS = 32
 SNIPPET = 60  # characters of body around the first match, each side
 FIELD_WEIGHT = 2  # title and keywords count twice in an article's term counts
+COMMON, FEW = 0.25, 1000  # a query term in more than this share and number of the articles is left out
+ID_CHUNK = 5000  # article ids per IN list (databases bound the parameters of one statement)
 
 
 @dataclass(frozen=True)
@@ -54,31 +57,49 @@ def search(session: Session, query: str, today: date, page: int, per_page: int,
     wanted = list(dict.fromkeys(terms(query)))[:MAX_QUERY_TERMS]
     if not wanted:
         return [], 0
+    count = session.scalar(select(func.count(Article.id)))
+    frequencies = dict(session.execute(select(ArticleTerm.term, func.count()).where(ArticleTerm.term.in_(wanted))
+                                       .group_by(ArticleTerm.term)).all())
+    kept = _telling(frequencies, count)
+    postings = session.execute(select(ArticleTerm.article_id, ArticleTerm.term, ArticleTerm.count)
+                               .where(ArticleTerm.term.in_(kept))).all()
+    lengths = _offered_lengths(session, sorted({article_id for article_id, _, _ in postings}), today, category)
+    scores = _scores([p for p in postings if p.article_id in lengths], lengths, frequencies, count)
+    ranked = sorted(scores, key=lambda article_id: (-scores[article_id], -article_id))
+    page_ids = ranked[(page - 1) * per_page:page * per_page]
+    rows = {row.id: row for row in session.scalars(select(Article).where(Article.id.in_(page_ids)))}
+    return [Hit(rows[i], round(scores[i], 4), highlight(rows[i], kept)) for i in page_ids], len(scores)
+
+
+def _telling(frequencies: dict[str, int], count: int) -> list[str]:
+    """The query's terms that tell articles apart: all but those in more than ``COMMON`` of the articles (and more
+    than ``FEW`` of them), or else the rarest one. (A term in most articles adds almost nothing to a score,
+    idf < 1.1, yet would read most postings; a small base reads them all.)"""
+    rare = [term for term, df in frequencies.items() if df <= max(COMMON * count, FEW)]
+    return rare or sorted(frequencies, key=frequencies.get)[:1]
+
+
+def _offered_lengths(session: Session, ids: list[int], today: date, category: str | None) -> dict[int, int]:
+    """The lengths of the articles among ``ids`` offered today (read by primary key, in chunks)."""
     where = [offered(today)] + ([Article.category == category] if category else [])
-    count, average = session.execute(select(func.count(), func.avg(Article.length)).where(*where)).one()
-    frequencies = dict(session.execute(
-        select(ArticleTerm.term, func.count()).join(Article, Article.id == ArticleTerm.article_id)
-        .where(ArticleTerm.term.in_(wanted), *where).group_by(ArticleTerm.term)).all())
-    if not frequencies:
-        return [], 0
+    lengths: dict[int, int] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        lengths.update(session.execute(select(Article.id, Article.length).where(Article.id.in_(chunk), *where)).all())
+    return lengths
+
+
+def _scores(postings: list, lengths: dict[int, int], frequencies: dict[str, int], count: int) -> dict[int, float]:
+    """BM25 per article: Σ idf(t) · tf (k1 + 1) / (tf + k1 (1 − b + b · length / average length)) over the query's
+    terms, with idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) over all the base's articles; the average length is
+    that of the articles matched (near the base's, and known without reading every article)."""
     idf = {term: math.log(1 + (count - df + 0.5) / (df + 0.5)) for term, df in frequencies.items()}
-    score = _score(idf, float(average or 1))
-    ranked = (select(Article, score.label("score")).join(ArticleTerm, ArticleTerm.article_id == Article.id)
-              .where(ArticleTerm.term.in_(list(idf)), *where).group_by(Article.id)
-              .order_by(score.desc(), Article.id.desc()).limit(per_page).offset((page - 1) * per_page))
-    total = session.scalar(select(func.count(func.distinct(ArticleTerm.article_id)))
-                           .join(Article, Article.id == ArticleTerm.article_id)
-                           .where(ArticleTerm.term.in_(list(idf)), *where))
-    return [Hit(article, round(float(value), 4), highlight(article, list(idf)))
-            for article, value in session.execute(ranked)], total
-
-
-def _score(idf: dict[str, float], average_length: float) -> ColumnElement[float]:
-    """Σ idf(t) · tf (k1 + 1) / (tf + k1 (1 − b + b · length / average length)) over the query's terms."""
-    weight = when(*((ArticleTerm.term == term, literal(value, Float)) for term, value in idf.items()), else_=0.0)
-    count = cast(ArticleTerm.count, Float)
-    norm = K1 * (1 - B + B * cast(Article.length, Float) / literal(average_length, Float))
-    return func.sum(weight * count * (K1 + 1) / (count + norm))
+    average_length = sum(lengths.values()) / len(lengths) if lengths else 1.0
+    scores: dict[int, float] = {}
+    for article_id, term, tf in postings:
+        norm = K1 * (1 - B + B * lengths[article_id] / average_length)
+        scores[article_id] = scores.get(article_id, 0.0) + idf[term] * tf * (K1 + 1) / (tf + norm)
+    return scores
 
 
 def highlight(article: Article, found: list[str]) -> dict[str, str]:
