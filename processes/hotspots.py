@@ -29,8 +29,7 @@ from .masking import MASK
 from .models import HotlineCase
 from .repeat_calls import CallKey
 from .reports.expressions import shanghai_day
-from .reports.period import Period, PeriodError, midnight
-from .reports.report import period_for
+from .reports.period import Period, PeriodError, midnight, period_between
 from .service import Hotline
 from .users import User
 
@@ -123,7 +122,7 @@ def found(hotline: Hotline, user: User, first: date | datetime | None, last: dat
           ) -> list[dict[str, Any]]:
     """The hot spots of the days from ``first`` to ``last`` (bounds as for reports), at most ``MAX_DAYS`` days."""
     try:
-        period = period_for(hotline, first, last)
+        period = period_between(first, last, hotline.engine.now().astimezone(SHANGHAI).date())
     except PeriodError as error:
         raise InvalidData({error.field: [str(error)]}) from None
     if (period.last_day - period.first_day).days >= MAX_DAYS:

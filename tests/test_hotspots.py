@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from processes.reports.page import render_html
+from processes.reports.period import Period
+from processes.reports.report import gather
 from tests.hotline_helpers import CALLER
 
 
@@ -32,6 +35,12 @@ def test_twelve_calls_about_one_road_in_two_days_against_one_a_day_are_raised(ap
     assert road[0]["score"] >= 3
     assert len(road[0]["calls"]) == 12 and road[0]["calls"][0]["subject"] == "人民路又停水了"
     assert ("word", "水") in topics(found)
+    daily = render_html(gather(api.hotline, Period.of_days(date(2026, 12, 29), date(2026, 12, 29))),
+                        api.hotline.directory, "zh")
+    assert "<td>2026-12-29</td><td>地点：人民路</td><td>12</td><td>1.00</td>" in daily
+    quiet = render_html(gather(api.hotline, Period.of_days(date(2026, 12, 20), date(2026, 12, 26))),
+                        api.hotline.directory, "en")
+    assert "No topic rose above its usual level in this period." in quiet
 
 
 def test_a_flat_week_raises_nothing(api):

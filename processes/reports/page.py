@@ -28,6 +28,14 @@ TEXT = {
     "departments": ("承办部门", "Departments"), "registered": ("登记时间", "Registered"),
     "due": ("办理时限", "Due"), "status": ("状态", "Status"), "subject": ("事项", "Subject"),
     "confidential": ("（保密）", "(confidential)"),
+    "hotspots": ("热点预警", "Hot spots"),
+    "none_hotspots": ("本期没有来电量明显高于平常的话题。", "No topic rose above its usual level in this period."),
+    "hotspots_note": ("两日来电数按泊松分布与前 28 天日均比较，z ≥ 3 且不少于 5 件即预警。",
+                      "Two days' calls against the mean of the 28 days before, as a Poisson z-score: raised at "
+                      "z ≥ 3 with at least 5 calls."),
+    "day": ("日期", "Day"), "topic": ("话题", "Topic"), "calls": ("来电数（两日）", "Calls (two days)"),
+    "baseline": ("日均基线", "Baseline a day"), "score": ("z 值", "z-score"),
+    "category_topic": ("类别", "Category"), "place_topic": ("地点", "Place"), "word_topic": ("关键词", "Word"),
     "notes": ("口径说明", "Definitions"),
     "definitions": (
         "期间按登记时间（北京时间）统计，办件状态截至生成时间。受理率＝受理件数÷登记件数；按期办结率＝在工作日时限内办理完毕的件数"
@@ -63,6 +71,13 @@ TEMPLATE = """<!DOCTYPE html>
 {% for sentence in sentences %}<p>{{ sentence }}</p>
 {% endfor %}
 {{ table(tables[0]) }}
+<h2>{{ t.hotspots }}</h2>
+{% if hotspots %}<table id="hotspots">
+<tr>{% for h in hotspot_headers %}<th>{{ h }}</th>{% endfor %}</tr>
+{% for row in hotspots %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
+{% endfor %}</table>
+<p class="notes">{{ t.hotspots_note }}</p>
+{% else %}<p>{{ t.none_hotspots }}</p>{% endif %}
 <h2>{{ t.charts }}</h2>
 {% for chart in charts %}<figure class="chart">{{ chart|safe }}</figure>
 {% endfor %}
@@ -117,6 +132,16 @@ def overdue_rows(report: Report, directory: Directory, lang: str) -> list[list[s
             for case in report.overdue]
 
 
+def hotspot_rows(report: Report, lang: str) -> list[list[str]]:
+    """Each raised topic: its day, what it is (a category by name), its calls, baseline and score."""
+    def topic(rise) -> str:
+        value = name_of(CATEGORIES, rise.value, lang) if rise.kind == "category" else rise.value
+        return f"{pick(TEXT[rise.kind + '_topic'], lang)}{pick(TEXT['colon'], lang)}{value}"
+
+    return [[rise.day.isoformat(), topic(rise), number(rise.count), f"{rise.baseline:.2f}", f"{rise.score:.1f}"]
+            for rise in report.hotspots]
+
+
 def render_html(report: Report, directory: Directory, lang: str) -> str:
     """The whole report as one HTML document in ``lang`` (``zh`` or ``en``)."""
     figures = report.figures
@@ -129,4 +154,6 @@ def render_html(report: Report, directory: Directory, lang: str) -> str:
         cells=cells, charts=charts.svg_charts(figures, directory, lang),
         overdue_headers=[t[k] for k in ("number", "category", "treatment", "departments", "registered", "due",
                                         "status", "subject")],
-        overdue=overdue_rows(report, directory, lang), more_overdue=t["more_overdue"].format(n=more) if more else "")
+        overdue=overdue_rows(report, directory, lang), more_overdue=t["more_overdue"].format(n=more) if more else "",
+        hotspot_headers=[t[k] for k in ("day", "topic", "calls", "baseline", "score")],
+        hotspots=hotspot_rows(report, lang))

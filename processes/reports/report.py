@@ -1,11 +1,12 @@
-"""What a report is made of, gathered in one read: the period's figures and its overdue cases."""
+"""What a report is made of, gathered in one read: the period's figures, its overdue cases and its hot spots."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ..calendar import SHANGHAI
+from ..hotspots import Rise, rises
 from ..models import HotlineCase
 from ..service import Hotline
 from .figures import Figures, count_figures, overdue_cases
@@ -18,6 +19,7 @@ OVERDUE_LISTED = 200  # a readable report lists the longest-overdue cases; the c
 class Report:
     figures: Figures
     overdue: list[HotlineCase]
+    hotspots: list[Rise] = field(default_factory=list)
 
 
 def today(hotline: Hotline) -> date:
@@ -37,7 +39,8 @@ def summarize(hotline: Hotline, period: Period) -> Figures:
 
 
 def gather(hotline: Hotline, period: Period, overdue_listed: int = OVERDUE_LISTED) -> Report:
-    """The figures and the longest-overdue cases, read in one session."""
+    """The figures, the longest-overdue cases and the topics raised as hot spots, read in one session."""
     with hotline.engine.session() as session:
         figures = count_figures(session, period, hotline.calendar, hotline.directory, hotline.engine.now())
-        return Report(figures, overdue_cases(session, period, overdue_listed))
+        return Report(figures, overdue_cases(session, period, overdue_listed),
+                      rises(session, period.first_day, period.last_day))
