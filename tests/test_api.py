@@ -56,6 +56,8 @@ def test_lists_filter_and_paginate(api):
     api.complete("dispatcher", numbers[0], "triage", TRIAGE)
     listed = api.get("supervisor", "/cases?per_page=2&page=1").get_json()
     assert (listed["total"], len(listed["items"]), listed["items"][0]["number"]) == (3, 2, numbers[2])
+    last = api.get("supervisor", "/cases?per_page=2&page=2").get_json()
+    assert (last["total"], [c["number"] for c in last["items"]]) == (3, numbers[:1])
     assert [c["number"] for c in api.get("supervisor", "/cases?status=in_progress").get_json()["items"]] == numbers[:1]
     assert api.get("supervisor", "/cases?department=water").get_json()["total"] == 1
     assert api.get("supervisor", "/cases?from=2026-12-01T00:00:00%2B08:00").get_json()["total"] == 0
