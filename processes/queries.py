@@ -158,6 +158,7 @@ def case_view(row: HotlineCase, user: User, tasks: list[OpenTask], version: tupl
         "reminded": row.reminded, "returns": row.returns, "satisfaction": row.satisfaction,
         "supplements": row.supplements,
         "repeat_calls": [data_for(user, call, row.confidential) for call in row.repeat_calls],
+        "extensions": row.extensions,
         "registered_at": row.registered_at, "ended_at": row.ended_at,
         "open_tasks": [task_view(task, row.number, row.due_at) for task in tasks],
         "process_id": version[0], "version": version[1],
