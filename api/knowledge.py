@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import InvalidData
-from processes.knowledge import articles, imports, usage
+from processes.knowledge import articles, imports, proposals, usage
 from processes.knowledge.articles import STATUSES, ArticleFilters
 
 from .auth import all_staff, current_user, hotline, roles
@@ -172,6 +172,21 @@ def article_versions(article_id):
 def article_version(article_id, number):
     """One version of an article, as it was written."""
     return articles.version(hotline(), current_user(), article_id, number)
+
+
+class ProposalIn(Schema):
+    case = fields.String(required=True, validate=validate.Length(1, 40),
+                         metadata={"description": "a closed case whose caller was satisfied"})
+
+
+@blp.route("/proposals", methods=["POST"])
+@roles(*EDITORS)
+@blp.arguments(ProposalIn)
+@blp.response(201, ArticleOut)
+def propose(body):
+    """Propose a closed case whose caller was satisfied as a new article draft: its subject, the reply given, its
+    category and departments (409 for a case still open, without a reply, or whose caller was not satisfied)."""
+    return proposals.propose(hotline(), current_user(), body["case"])
 
 
 @blp.route("/imports", methods=["POST"])

@@ -262,6 +262,7 @@ ENDPOINTS = [
     ("POST", "/knowledge", {"supervisor"}),
     ("PATCH", "/knowledge/1", {"supervisor"}),
     ("POST", "/knowledge/imports", {"supervisor"}),
+    ("POST", "/knowledge/proposals", {"supervisor"}),
     ("GET", "/knowledge/usage", {"leader", "supervisor", "auditor"}),
     ("GET", "/hotspots", {"leader", "supervisor", "auditor"}),
 ]

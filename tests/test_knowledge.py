@@ -231,3 +231,22 @@ def test_a_reply_may_cite_only_an_offered_article(base, article):
                          json={"mode": "direct", "reply": "答复", "article": ids.get(article, article)})
     assert response.status_code == 400 and "article" in response.get_json()["errors"]
     assert base.task("operator", number, "immediate_reply")["id"] == task["id"]  # still open
+
+
+def test_a_closed_case_with_a_satisfied_caller_is_proposed_as_a_draft(base):
+    number = base.register(subject="人民路供水", departments=["water"])["number"]
+    base.complete("dispatcher", number, "triage", {**TRIAGE_IMMEDIATE, "departments": ["water"]})
+    reply = "管网抢修中，今晚八点前恢复供水。"
+    base.complete("operator", number, "immediate_reply", {"mode": "direct", "reply": reply})
+    open_case = base.register()["number"]
+    assert base.post("supervisor", "/knowledge/proposals", json={"case": number}).status_code == 409  # not closed
+    base.complete("operator", number, "callback", {"reached": True, "satisfaction": "satisfied"})
+    response = base.post("supervisor", "/knowledge/proposals", json={"case": number})
+    assert response.status_code == 201, response.get_json()
+    draft = response.get_json()
+    assert (draft["status"], draft["title"], draft["body"], draft["departments"], draft["policy_source"]) == (
+        "draft", "人民路供水", reply, ["water"], f"案件 {number}")
+    assert "人民路供水" not in titles(search(base, "人民路供水"))  # a draft is offered to no one
+    assert base.post("supervisor", "/knowledge/proposals", json={"case": open_case}).status_code == 409
+    assert base.post("supervisor", "/knowledge/proposals", json={"case": "12345-20261130-9999"}).status_code == 404
+    assert base.post("operator", "/knowledge/proposals", json={"case": number}).status_code == 403
