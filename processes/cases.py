@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from engine.case import CANCELLED, Reading
@@ -31,7 +31,7 @@ STATUSES = ("registered", "not_accepted", "triage", "in_progress", "awaiting_ins
 # (Overdue supervision runs beside the main path and does not move the case's stage.)
 STAGES = (
     ("registered", {"record_referral"}),
-    ("triage", {"triage"}),
+    ("triage", {"triage", "decide_dispute"}),
     ("in_progress", {"immediate_reply", "handle", "direct_handling"}),
     ("awaiting_instructions", {"draft_special_report", "leader_instructions"}),
     ("review", {"review_result"}),
@@ -82,6 +82,7 @@ class Projector:
         for event in events:
             self._record_outside_event(row, event)
             _record_extension(session, instance, row, event)
+            _record_dispute(session, instance, event)
             _record_return(session, instance, reading.workflow, event)
 
     @staticmethod
@@ -151,7 +152,17 @@ def _record_return(session: Session, instance: Instance, workflow: BpmnWorkflow,
     if event.type != "task_completed" or event.task_name != "handle" or event.data.get("outcome") != "return":
         return
     department = workflow.get_task_from_id(UUID(event.task_id)).data["department"]
-    session.add(CaseReturn(instance_id=instance.id, department=department, returned_at=event.at))
+    session.add(CaseReturn(instance_id=instance.id, department=department, returned_at=event.at,
+                           kind=event.data.get("return_kind"),
+                           suggested_department=event.data.get("suggested_department")))
+
+
+def _record_dispute(session: Session, instance: Instance, event: AuditEvent) -> None:
+    """The dispatcher's decision on a return (upheld or not) is recorded on the returns it decided (for reports)."""
+    if event.type != "task_completed" or event.task_name != "decide_dispute":
+        return
+    session.execute(update(CaseReturn).where(CaseReturn.instance_id == instance.id, CaseReturn.upheld.is_(None))
+                    .values(upheld=bool(event.data["upheld"])))
 
 
 def current_deadline(data: dict[str, Any]) -> dict[str, Any]:

@@ -94,7 +94,8 @@ class Fortnight:
         self.at(0, 15)
         self.do("consultation", "callback", {"reached": True, "satisfaction": "satisfied"}, actor="operator:li")
         self.do("water", "handle",
-                {"outcome": "return", "summary": "供水不属本局", "return_reason": "供水由水务局负责"},
+                {"outcome": "return", "summary": "供水不属本局", "return_kind": "wrong_department",
+                 "return_reason": "供水由水务局负责", "suggested_department": "water"},
                 "housing", "department:housing")
         self.do("blackout", "draft_special_report", {"report_title": "关于开发区停电停水的专报", "report": "……"},
                 actor="dispatcher:zhao")
@@ -107,8 +108,8 @@ class Fortnight:
                  "departments": ["power_supply", "water"]}, actor="leader:county")
         self.desk.hotline.supplement(self.cases["water"], "停水范围扩大到解放路", "operator:li")
         self.say(f"  {self.cases['water']}  caller added information (supplement)")
-        self.desk.triage(self.cases["water"], "assignment", ["water"])
-        self.say(f"  {self.cases['water']}  re-dispatched to water only after the return")
+        self.desk.redispatch(self.cases["water"], True, "assignment", ["water"])
+        self.say(f"  {self.cases['water']}  the return upheld, re-dispatched to water only")
         self.desk.hotline.merge_repeat_call(self.cases["pothole"], {"caller": {"name": "郑海", "phone": "13000000009"},
                                                                     "content": "建设路的坑还没补"}, "operator:wang")
         self.say(f"  {self.cases['pothole']}  repeat call from another caller merged into the case")

@@ -49,6 +49,12 @@ class Desk:
         self.do(number, "triage", {"treatment": treatment, "complexity": complexity, "departments": departments},
                 actor="dispatcher:zhao")
 
+    def redispatch(self, number: str, upheld: bool, treatment: str, departments: list[str],
+                   complexity: str = "general") -> None:
+        """Decide a department's return (upheld or not) and dispatch the case again, in one step."""
+        self.do(number, "decide_dispute", {"upheld": upheld, "treatment": treatment, "complexity": complexity,
+                                           "departments": departments}, actor="dispatcher:zhao")
+
     def status(self, number: str) -> str:
         return self.hotline.case(number).status
 

@@ -17,7 +17,8 @@ from tests.hotline_helpers import Desk, shanghai
 FIRST_DAY, LAST_DAY = date(2026, 9, 28), date(2026, 9, 30)
 READ_AT = shanghai(2026, 10, 12, 17)
 HANDLED = {"outcome": "handled", "summary": "已办理"}
-RETURNED = {"outcome": "return", "summary": "不属本单位", "return_reason": "职责不符"}
+RETURNED = {"outcome": "return", "summary": "不属本单位", "return_reason": "职责不符",
+            "return_kind": "not_our_responsibility"}
 CONFIDENTIAL_SUBJECT = "城管执法人员收受摊贩财物"
 CONFIDENTIAL_CALLER = {"name": "欧阳保密", "phone": "13912345678", "work_unit": "县审计局", "address": "城南"}
 
@@ -75,7 +76,7 @@ def fortnight(url: str) -> dict[str, str]:
     call("G", "livelihood")
     triage(cases["E"], "assignment", ["housing"])
     do(cases["E"], "handle", RETURNED, "housing")
-    triage(cases["E"], "assignment", ["water"])                # due Mon 12 Oct
+    desk.redispatch(cases["E"], True, "assignment", ["water"])  # due Mon 12 Oct
     triage(cases["F"], "direct", [], "complex")
     triage(cases["G"], "assignment", ["water", "housing"])
     do(cases["G"], "handle", RETURNED, "water")

@@ -45,10 +45,10 @@ def live_story(desk: Desk) -> tuple[str, list]:
 
     step()
     step(lambda: desk.triage(number, "assignment", ["housing"]))
-    step(lambda: desk.do(number, "handle", {"outcome": "return", "summary": "不属本局", "return_reason": "供水问题"},
-                         "housing"))
+    step(lambda: desk.do(number, "handle", {"outcome": "return", "summary": "不属本局", "return_reason": "供水问题",
+                                            "return_kind": "wrong_department"}, "housing"))
     step(lambda: migrate_to_a_retitled_version(desk, number))
-    step(lambda: desk.triage(number, "assignment", ["water"]))
+    step(lambda: desk.redispatch(number, True, "assignment", ["water"]))
     step(lambda: desk.hotline.engine.claim(desk.tasks(number)[0].id, "shui"))
     step(lambda: desk.advance_to(shanghai(2026, 12, 5, 0)))          # the reminder
     step(lambda: desk.advance_to(shanghai(2026, 12, 8, 0)))          # overdue: escalated

@@ -75,21 +75,26 @@ def test_assignment_to_several_departments_runs_in_parallel_with_the_shortest_de
 def test_a_wrongly_assigned_case_is_returned_to_dispatch_with_the_reason(desk):
     number = desk.call()
     desk.triage(number, "assignment", ["housing"])
-    desk.do(number, "handle", {"outcome": "return", "summary": "不属本局", "return_reason": "供水归水务局"},
-            "housing")
-    assert (desk.status(number), desk.open(number)) == ("triage", [("triage", None)])
+    desk.do(number, "handle", {"outcome": "return", "summary": "不属本局", "return_kind": "wrong_department",
+                               "return_reason": "供水归水务局", "suggested_department": "water"}, "housing")
+    assert (desk.status(number), desk.open(number)) == ("triage", [("decide_dispute", None)])
     data = desk.data(number)
     assert (data["returns"], data["returned"]) == (1, ["housing"])
-    assert data["department_reports"][0]["return_reason"] == "供水归水务局"
-    desk.triage(number, "assignment", ["water"])
+    report = data["department_reports"][0]
+    assert (report["return_kind"], report["return_reason"], report["suggested_department"]) == (
+        "wrong_department", "供水归水务局", "water")
+    desk.redispatch(number, True, "assignment", ["water"])
     assert desk.open(number) == [("handle", "water")]
 
 
 def test_returns_are_bounded_the_third_goes_to_the_supervision_centre(desk):
     number = desk.call()
-    for _ in range(3):
-        desk.triage(number, "assignment", ["housing"])
-        desk.do(number, "handle", {"outcome": "return", "summary": "非本局", "return_reason": "职责不符"}, "housing")
+    desk.triage(number, "assignment", ["housing"])
+    for round_ in range(3):
+        if round_:
+            desk.redispatch(number, False, "assignment", ["housing"])
+        desk.do(number, "handle", {"outcome": "return", "summary": "非本局", "return_kind": "not_our_responsibility",
+                                   "return_reason": "职责不符"}, "housing")
     assert desk.open(number) == [("direct_handling", None)]
     assert desk.hotline.case(number).treatment == "direct"
     assert desk.hotline.case(number).returns == 3

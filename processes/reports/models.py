@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import HotlineBase
@@ -26,6 +26,12 @@ class CaseReturn(HotlineBase):
     instance_id: Mapped[int] = mapped_column(Integer, index=True)  # references instances.id (see the migration)
     department: Mapped[str] = mapped_column(String(40), index=True)
     returned_at: Mapped[datetime]
+    kind: Mapped[str | None] = mapped_column(String(40))
+    """why: ``not_our_responsibility``, ``wrong_department`` or ``insufficient_information`` (None before issue 14)"""
+    suggested_department: Mapped[str | None] = mapped_column(String(40))
+    upheld: Mapped[bool | None] = mapped_column(Boolean)
+    """the dispatcher's decision on the return: upheld (the dispatch was wrong), rejected, or None (not decided:
+    the third return goes to the supervision centre instead)"""
 
 
 class CaseExtension(HotlineBase):
