@@ -61,8 +61,8 @@ def search(session: Session, query: str, today: date, page: int, per_page: int,
     frequencies = dict(session.execute(select(ArticleTerm.term, func.count()).where(ArticleTerm.term.in_(wanted))
                                        .group_by(ArticleTerm.term)).all())
     kept = _telling(frequencies, count)
-    postings = session.execute(select(ArticleTerm.article_id, ArticleTerm.term, ArticleTerm.count)
-                               .where(ArticleTerm.term.in_(kept))).all()
+    postings = session.connection().execute(select(ArticleTerm.article_id, ArticleTerm.term, ArticleTerm.count)
+                                            .where(ArticleTerm.term.in_(kept))).all()  # plain rows: no ORM work
     lengths = _offered_lengths(session, sorted({article_id for article_id, _, _ in postings}), today, category)
     scores = _scores([p for p in postings if p.article_id in lengths], lengths, frequencies, count)
     ranked = sorted(scores, key=lambda article_id: (-scores[article_id], -article_id))
@@ -85,7 +85,8 @@ def _offered_lengths(session: Session, ids: list[int], today: date, category: st
     lengths: dict[int, int] = {}
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start:start + ID_CHUNK]
-        lengths.update(session.execute(select(Article.id, Article.length).where(Article.id.in_(chunk), *where)).all())
+        lengths.update(session.connection().execute(select(Article.id, Article.length)
+                                                    .where(Article.id.in_(chunk), *where)).all())
     return lengths
 
 
