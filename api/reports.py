@@ -64,6 +64,11 @@ class ReportIndicatorsOut(Schema):
     average_handling_days = fields.Float(allow_none=True, metadata={"description": "handling_working_days / closed"})
     returns = fields.Integer(metadata={"description": "times departments returned cases"})
     returned_cases = fields.Integer(metadata={"description": "cases returned at least once"})
+    upheld_returns = fields.Integer(metadata={"description": "returns the dispatcher upheld (not counted against "
+                                                              "the department)"})
+    extended_cases = fields.Integer(metadata={"description": "cases with a deadline extension granted"})
+    extensions = fields.Integer(metadata={"description": "extension requests granted"})
+    extension_days = fields.Integer(metadata={"description": "working days granted by extensions"})
 
 
 class ReportCountOut(Schema):
@@ -80,6 +85,10 @@ class ReportDepartmentOut(Schema):
     overdue = fields.Integer()
     on_time_rate = fields.Float(allow_none=True)
     returns = fields.Integer()
+    returns_upheld = fields.Integer(metadata={"description": "its returns the dispatcher upheld"})
+    returns_counted = fields.Integer(metadata={"description": "its returns less the upheld ones"})
+    extensions = fields.Integer(metadata={"description": "its extension requests granted"})
+    extension_days = fields.Integer(metadata={"description": "working days its extensions were granted"})
 
 
 class ReportSummaryOut(Schema):

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from engine.clock import SimulatedClock
+from processes import extensions
 from processes.service import Hotline
+from processes.users import User
 from tests.hotline_helpers import Desk, shanghai
 
 FIRST_DAY, LAST_DAY = date(2026, 9, 28), date(2026, 9, 30)
@@ -24,7 +26,7 @@ CONFIDENTIAL_CALLER = {"name": "欧阳保密", "phone": "13912345678", "work_uni
 
 # name: (category, treatment, status, what happens to it)
 CASES = {
-    "A": ("livelihood", "assignment", "closed", "water handles it 9 Oct across the holiday: 4 working days, on time"),
+    "A": ("livelihood", "assignment", "closed", "water, 2 days' extension granted 29 Sep, handles it 9 Oct: on time"),
     "B": ("social_affairs", "assignment", "closed", "confidential; urban management misses 10 Oct: overdue"),
     "C": ("departmental_policy", "immediate", "closed", "answered and called back the same day: 0 days"),
     "D": ("out_of_scope", None, "not_accepted", "referred elsewhere"),
@@ -74,9 +76,11 @@ def fortnight(url: str) -> dict[str, str]:
     call("E", "livelihood")
     call("F", "government_work", confidential=True, caller=CONFIDENTIAL_CALLER, urgency="major_emergency")
     call("G", "livelihood")
+    extensions.request_extension(desk.hotline, User("shui", "department", "water"), cases["A"], 3, "需更换管段")
+    do(cases["A"], "approve_extension", {"approved": True, "working_days": 2})  # A due Tue 13 Oct (12, 13 Oct)
     triage(cases["E"], "assignment", ["housing"])
     do(cases["E"], "handle", RETURNED, "housing")
-    desk.redispatch(cases["E"], True, "assignment", ["water"])  # due Mon 12 Oct
+    desk.redispatch(cases["E"], True, "assignment", ["water"])  # the return upheld; due Mon 12 Oct
     triage(cases["F"], "direct", [], "complex")
     triage(cases["G"], "assignment", ["water", "housing"])
     do(cases["G"], "handle", RETURNED, "water")
@@ -133,13 +137,21 @@ INDICATORS = {
     "average_handling_days": 2.4,   # 12 / 5
     "returns": 3,                   # E by housing, G by water and by housing (K's return by water is outside)
     "returned_cases": 2,            # E, G
+    "upheld_returns": 1,            # E's return by housing (G's returns were never decided: G was withdrawn)
+    "extended_cases": 1,            # A
+    "extensions": 1,                # A: water asked for 3 days, granted 2
+    "extension_days": 2,
 }
 BY_CATEGORY = {"government_work": 1, "development": 1, "departmental_policy": 2, "livelihood": 4,
                "social_affairs": 2, "out_of_scope": 1}
 BY_TREATMENT = {"immediate": 2, "assignment": 5, "direct": 1, "submission": 1, None: 2}
 BY_STATUS = {"registered": 0, "not_accepted": 1, "triage": 2, "in_progress": 1, "awaiting_instructions": 1,
              "review": 0, "feedback": 0, "closed": 5, "withdrawn": 1}
-# (code, cases naming it now, on time, overdue, on-time rate, returns), in the directory's order
-BY_DEPARTMENT = [("housing", 1, 0, 0, None, 2), ("urban_management", 1, 0, 1, 0.0, 0), ("water", 4, 2, 0, 1.0, 1),
-                 ("transport", 1, 0, 0, None, 0), ("power_supply", 1, 0, 0, None, 0)]
-DEPARTMENT_COLUMNS = ("code", "cases", "on_time", "overdue", "on_time_rate", "returns")
+# (code, cases naming it now, on time, overdue, on-time rate, returns, upheld, counted, extensions, extension days),
+# in the directory's order: housing's return of E was upheld, so one of its two counts against it; water's
+# extension of A (2 days) moved A's deadline to 13 Oct, and A, handled on 9 Oct, is on time as before
+BY_DEPARTMENT = [("housing", 1, 0, 0, None, 2, 1, 1, 0, 0), ("urban_management", 1, 0, 1, 0.0, 0, 0, 0, 0, 0),
+                 ("water", 4, 2, 0, 1.0, 1, 0, 1, 1, 2), ("transport", 1, 0, 0, None, 0, 0, 0, 0, 0),
+                 ("power_supply", 1, 0, 0, None, 0, 0, 0, 0, 0)]
+DEPARTMENT_COLUMNS = ("code", "cases", "on_time", "overdue", "on_time_rate", "returns", "returns_upheld",
+                      "returns_counted", "extensions", "extension_days")

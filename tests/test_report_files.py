@@ -90,7 +90,9 @@ def test_the_workbook_has_one_sheet_per_table_with_rates_as_percentages(hotline)
     assert {row[0]: row[2:] for row in indicators[1:]} == {
         "registered": (11, None, None), "acceptance_rate": (0.9091, 10, 11), "on_time_rate": (0.6667, 2, 3),
         "overdue": (1, None, None), "callback_rate": (0.8, 4, 5), "satisfaction_rate": (0.6, 3, 5),
-        "average_handling_days": (2.4, 12, 5), "returns": (3, None, None), "returned_cases": (2, None, None)}
+        "average_handling_days": (2.4, 12, 5), "returns": (3, None, None), "returned_cases": (2, None, None),
+        "upheld_returns": (1, None, None), "extended_cases": (1, None, None), "extensions": (1, None, None),
+        "extension_days": (2, None, None)}
     assert workbook["Indicators"]["C3"].number_format == "0.0%"
     departments = list(workbook["By department"].iter_rows(values_only=True))
     assert [(row[0], *row[2:]) for row in departments[1:]] == known.BY_DEPARTMENT

@@ -70,7 +70,8 @@ def test_the_workbook_has_one_sheet_per_table(played):
     values = {row[0]: row[2] for row in workbook["主要指标"].iter_rows(min_row=2, values_only=True)}
     assert values == {"registered": 11, "acceptance_rate": 0.9091, "on_time_rate": 0.6667, "overdue": 1,
                       "callback_rate": 0.8, "satisfaction_rate": 0.6, "average_handling_days": 2.4, "returns": 3,
-                      "returned_cases": 2}
+                      "returned_cases": 2, "upheld_returns": 1, "extended_cases": 1, "extensions": 1,
+                      "extension_days": 2}
     statuses = {row[0]: row[2] for row in workbook["按状态"].iter_rows(min_row=2, values_only=True)}
     assert statuses == known.BY_STATUS
     departments = [(row[0], *row[2:]) for row in workbook["按部门"].iter_rows(min_row=2, values_only=True)]

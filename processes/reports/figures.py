@@ -18,7 +18,12 @@ Every figure is over the cases *registered in the period*, as they stand when th
   weekends never count, adjusted working weekends do).
 - **returns** — times a department sent a case back as wrongly assigned (rows of ``hotline_returns``; two
   departments returning a case in one round are two returns); **returned cases** — cases returned at least
-  once (their ``returns`` column is above zero).
+  once (their ``returns`` column is above zero); **upheld returns** — returns the dispatcher upheld (the
+  dispatch was wrong): they do not count against the department, whose **returns counted** are its returns
+  less its upheld ones.
+- **extensions** — extension requests the supervision centre granted (some days at least), **extension
+  days** the working days they granted (rows of ``hotline_extensions``); **extended cases** — cases with a
+  granted extension. On time and overdue are judged against the deadline as extended.
 
 Counts by department attribute a case to every department it names now; a return to the department that
 returned it.
@@ -26,7 +31,7 @@ returned it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, not_, select, true
@@ -39,7 +44,7 @@ from ..models import HotlineCase
 from ..scope import ACCEPTED, INTAKE_CODES
 from .expressions import case_departments, shanghai_day
 from .labels import STATUSES, TREATMENTS
-from .models import CaseReturn
+from .models import CaseExtension, CaseReturn
 from .period import Period, midnight
 
 TREATMENT_CODES = tuple(TREATMENTS)  # None last: not triaged (yet)
@@ -67,6 +72,14 @@ class DepartmentFigures:
     on_time: int = 0
     overdue: int = 0
     returns: int = 0
+    returns_upheld: int = 0
+    extensions: int = 0
+    extension_days: int = 0
+
+    @property
+    def returns_counted(self) -> int:
+        """Returns that count against the department: upheld ones do not (the dispatch was wrong)."""
+        return self.returns - self.returns_upheld
 
     @property
     def on_time_rate(self) -> Ratio:
@@ -86,6 +99,7 @@ class Figures:
     handling: tuple[int, int]
     """(working days summed over closed cases, closed cases)"""
     returned_cases: int
+    extended_cases: int
     by_category: dict[str, int]
     by_treatment: dict[str | None, int]
     by_status: dict[str, int]
@@ -96,6 +110,18 @@ class Figures:
     @property
     def returns(self) -> int:
         return sum(d.returns for d in self.by_department)
+
+    @property
+    def upheld_returns(self) -> int:
+        return sum(d.returns_upheld for d in self.by_department)
+
+    @property
+    def extensions(self) -> int:
+        return sum(d.extensions for d in self.by_department)
+
+    @property
+    def extension_days(self) -> int:
+        return sum(d.extension_days for d in self.by_department)
 
     @property
     def average_handling_days(self) -> float | None:
@@ -128,6 +154,7 @@ def count_figures(session: Session, period: Period, calendar: WorkingCalendar, d
         period=period, generated_at=generated_at, registered=registered, acceptance=Ratio(accepted, registered),
         on_time=Ratio(on_time, on_time + overdue), overdue=overdue, callback=Ratio(reached, closed),
         satisfaction=Ratio(pleased, rated), handling=_handling(session, period, calendar), returned_cases=returned,
+        extended_cases=_extended_cases(session, period),
         by_category=_grouped(session, period, Case.category, INTAKE_CODES),
         by_treatment=_grouped(session, period, Case.treatment, TREATMENT_CODES),
         by_status=_grouped(session, period, Case.status, STATUS_CODES),
@@ -145,14 +172,26 @@ def _departments(session: Session, period: Period, directory: Directory) -> list
     names = case_departments(session.get_bind().dialect.name)
     cases = session.execute(_in(period, select(names.c.value, func.count(), _count(ON_TIME), _count(Case.overdue))
                                 .select_from(Case).join(names, true()).group_by(names.c.value))).all()
-    returns = dict(session.execute(_in(period, select(CaseReturn.department, func.count())
-                                       .join(Case, Case.instance_id == CaseReturn.instance_id)
-                                       .group_by(CaseReturn.department))).all())
-    figures = {code: DepartmentFigures(code, int(n), int(on_time), int(late), returns.pop(code, 0))
-               for code, n, on_time, late in cases}
-    figures.update({code: DepartmentFigures(code, returns=n) for code, n in returns.items()})
+    returns = {code: (int(n), int(upheld)) for code, n, upheld in session.execute(_in(period, select(
+        CaseReturn.department, func.count(), _count(CaseReturn.upheld.is_(True)))
+        .join(Case, Case.instance_id == CaseReturn.instance_id).group_by(CaseReturn.department)))}
+    granted = {code: (int(n), int(days)) for code, n, days in session.execute(_in(period, select(
+        CaseExtension.department, func.count(), func.sum(CaseExtension.granted_days))
+        .join(Case, Case.instance_id == CaseExtension.instance_id).where(CaseExtension.granted_days > 0)
+        .group_by(CaseExtension.department)))}
+    figures = {code: DepartmentFigures(code, int(n), int(on_time), int(late)) for code, n, on_time, late in cases}
+    for code in {*returns, *granted}:
+        (n, upheld), (extended, days) = returns.get(code, (0, 0)), granted.get(code, (0, 0))
+        figures[code] = replace(figures.get(code, DepartmentFigures(code)), returns=n, returns_upheld=upheld,
+                                extensions=extended, extension_days=days)
     order = {code: i for i, code in enumerate(directory.codes)}
     return sorted(figures.values(), key=lambda d: (order.get(d.code, len(order)), d.code))
+
+
+def _extended_cases(session: Session, period: Period) -> int:
+    """Cases with at least one extension granted."""
+    extended = select(CaseExtension.instance_id).where(CaseExtension.granted_days > 0)
+    return int(session.scalar(_in(period, select(func.count()).where(Case.instance_id.in_(extended)))))
 
 
 def _handling(session: Session, period: Period, calendar: WorkingCalendar) -> tuple[int, int]:

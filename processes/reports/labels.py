@@ -43,11 +43,17 @@ INDICATORS = {
     "average_handling_days": ("平均办理工作日", "Average handling (working days)"),
     "returns": ("部门退回次数", "Returns by departments"),
     "returned_cases": ("被退回办件", "Cases returned"),
+    "upheld_returns": ("退回理由成立", "Returns upheld"),
+    "extended_cases": ("延期办件", "Cases extended"),
+    "extensions": ("准予延期次数", "Extensions granted"),
+    "extension_days": ("准予延期工作日", "Extension days granted"),
 }
 COLUMNS = {
     "code": ("代码", "Code"), "name": ("名称", "Name"), "count": ("件数", "Cases"),
     "cases": ("件数", "Cases"), "on_time": ("按期", "On time"), "overdue": ("超期", "Overdue"),
     "on_time_rate": ("按期办结率", "On-time rate"), "returns": ("退回", "Returns"),
+    "returns_upheld": ("退回成立", "Returns upheld"), "returns_counted": ("计入考核的退回", "Returns counted"),
+    "extensions": ("延期", "Extensions"), "extension_days": ("延期工作日", "Extension days"),
     "value": ("数值", "Value"), "numerator": ("分子", "Numerator"),
     "denominator": ("分母", "Denominator"),
 }

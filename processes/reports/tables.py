@@ -30,6 +30,8 @@ TITLES = {
     "by_treatment": ("按办理方式", "By treatment"), "by_status": ("按状态", "By status"),
     "by_department": ("按部门", "By department"),
 }
+DEPARTMENT_COLUMNS = ("code", "name", "cases", "on_time", "overdue", "on_time_rate", "returns", "returns_upheld",
+                      "returns_counted", "extensions", "extension_days")
 RATES = frozenset({"acceptance_rate", "on_time_rate", "callback_rate", "satisfaction_rate"})
 
 
@@ -44,7 +46,10 @@ def indicator_rows(figures: Figures) -> list[tuple[str, float | int | None, int 
             ratio("on_time_rate", figures.on_time), ("overdue", figures.overdue, None, None),
             ratio("callback_rate", figures.callback), ratio("satisfaction_rate", figures.satisfaction),
             ("average_handling_days", figures.average_handling_days, days, closed),
-            ("returns", figures.returns, None, None), ("returned_cases", figures.returned_cases, None, None)]
+            ("returns", figures.returns, None, None), ("returned_cases", figures.returned_cases, None, None),
+            ("upheld_returns", figures.upheld_returns, None, None),
+            ("extended_cases", figures.extended_cases, None, None), ("extensions", figures.extensions, None, None),
+            ("extension_days", figures.extension_days, None, None)]
 
 
 def tables(figures: Figures, directory: Directory, lang: str) -> list[Table]:
@@ -57,7 +62,8 @@ def tables(figures: Figures, directory: Directory, lang: str) -> list[Table]:
     indicators = [(code, pick(labels.INDICATORS[code], lang), value, numerator, denominator)
                   for code, value, numerator, denominator in indicator_rows(figures)]
     departments = [(d.code, department_name(directory, d.code, lang), d.cases, d.on_time, d.overdue,
-                    d.on_time_rate.value, d.returns) for d in figures.by_department]
+                    d.on_time_rate.value, d.returns, d.returns_upheld, d.returns_counted, d.extensions,
+                    d.extension_days) for d in figures.by_department]
     return [
         Table("indicators", pick(TITLES["indicators"], lang),
               ("code", "name", "value", "numerator", "denominator"), indicators, lang),
@@ -65,7 +71,7 @@ def tables(figures: Figures, directory: Directory, lang: str) -> list[Table]:
         counts("by_treatment", labels.TREATMENTS, figures.by_treatment),
         counts("by_status", labels.STATUSES, figures.by_status),
         Table("by_department", pick(TITLES["by_department"], lang),
-              ("code", "name", "cases", "on_time", "overdue", "on_time_rate", "returns"), departments, lang),
+              DEPARTMENT_COLUMNS, departments, lang),
     ]
 
 
@@ -87,6 +93,8 @@ def summary_document(figures: Figures, directory: Directory, lang: str) -> dict[
             "satisfaction_rate": figures.satisfaction.value,
             "handling_working_days": days, "average_handling_days": figures.average_handling_days,
             "returns": figures.returns, "returned_cases": figures.returned_cases,
+            "upheld_returns": figures.upheld_returns, "extended_cases": figures.extended_cases,
+            "extensions": figures.extensions, "extension_days": figures.extension_days,
         },
         **{table.key: [dict(zip(table.columns, row, strict=True)) for row in table.rows] for table in laid_out[1:]},
     }
