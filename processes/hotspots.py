@@ -64,6 +64,12 @@ def rises(session: Session, first: date, last: date) -> list[Rise]:
     return sorted(found, key=lambda r: (r.day, -r.score, r.kind, r.value))
 
 
+def topic_days(session: Session, raised: list[Rise], first: date, last: date) -> dict[tuple[str, str], dict[date, int]]:
+    """The daily calls of the raised topics from ``first`` to ``last`` (for the reports' chart)."""
+    wanted = {(rise.kind, rise.value) for rise in raised}
+    return {topic: by_day for topic, by_day in _daily_counts(session, first, last).items() if topic in wanted}
+
+
 def hotspots(session: Session, user: User, first: date, last: date) -> list[dict[str, Any]]:
     """The rises with the calls behind each (their window's cases; a confidential subject hidden from those who may
     not see it)."""

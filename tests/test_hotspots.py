@@ -38,6 +38,7 @@ def test_twelve_calls_about_one_road_in_two_days_against_one_a_day_are_raised(ap
     daily = render_html(gather(api.hotline, Period.of_days(date(2026, 12, 29), date(2026, 12, 29))),
                         api.hotline.directory, "zh")
     assert "<td>2026-12-29</td><td>地点：人民路</td><td>12</td><td>1.00</td>" in daily
+    assert "热点话题每日来电" in daily and "地点：人民路</text>" in daily  # the chart, its legend naming the road
     quiet = render_html(gather(api.hotline, Period.of_days(date(2026, 12, 20), date(2026, 12, 26))),
                         api.hotline.directory, "en")
     assert "No topic rose above its usual level in this period." in quiet

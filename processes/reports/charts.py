@@ -35,6 +35,7 @@ FONT_STACK = ", ".join([*(f'"{name}"' for name in CJK_FONTS), '"DejaVu Sans"', "
 """The CSS font list a page gives its charts' text."""
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#7f7f7f")
 _DRAWING = threading.RLock()
+HOTSPOT_LINES = 6  # topics drawn in the hot-spot chart, highest score first
 DAILY_UP_TO = 62  # longer periods are drawn per month, so the bars stay readable
 DAY_STEPS, MONTH_STEPS = [1, 2, 7, 10], [1, 2, 3, 6, 10]  # label every n-th day (a week), month (a quarter)
 NAME_WIDTH = 24  # characters of a department's name on one line of the chart (English names are long)
@@ -187,3 +188,18 @@ def treatment_mix(figures: Figures, lang: str, into: FigureBase | None = None) -
         ax.set_aspect("equal")
     ax.set_title(pick(("办理方式构成", "Treatment mix"), lang))
     return figure
+
+
+def hotspot_days(series: dict[str, dict[date, int]], days: list[date], lang: str) -> str:
+    """Lines: the calls a day of each raised topic (up to ``HOTSPOT_LINES``), as one SVG document."""
+    with chart_style("hotspots"):
+        figure = Figure(figsize=(max(6.0, min(16.0, 0.3 * len(days) + 3)), 3.4), layout="constrained")
+        ax = figure.subplots()
+        for label, by_day in list(series.items())[:HOTSPOT_LINES]:
+            ax.plot(range(len(days)), [by_day.get(day, 0) for day in days], marker="o", markersize=3, label=label)
+        _label_some(ax, [day.strftime("%m-%d") for day in days], DAY_STEPS)
+        ax.set_ylabel(pick(("件数", "calls"), lang))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.set_title(pick(("热点话题每日来电", "Calls a day on the hot topics"), lang))
+        return _svg(figure)

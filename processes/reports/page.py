@@ -6,7 +6,7 @@ not even the subject. The page names Chinese-capable fonts; the browser draws wh
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from jinja2 import Environment
 
@@ -14,7 +14,7 @@ from ..calendar import SHANGHAI
 from ..departments import Directory
 from . import charts
 from .labels import CATEGORIES, STATUSES, TREATMENTS, department_name, name_of, pick
-from .report import Report
+from .report import HOTSPOT_CONTEXT, Report
 from .tables import RATES, tables
 from .wording import number, percent, summary_sentences
 
@@ -72,7 +72,8 @@ TEMPLATE = """<!DOCTYPE html>
 {% endfor %}
 {{ table(tables[0]) }}
 <h2>{{ t.hotspots }}</h2>
-{% if hotspots %}<table id="hotspots">
+{% if hotspots %}<figure class="chart">{{ hotspot_chart|safe }}</figure>
+<table id="hotspots">
 <tr>{% for h in hotspot_headers %}<th>{{ h }}</th>{% endfor %}</tr>
 {% for row in hotspots %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>
 {% endfor %}</table>
@@ -132,14 +133,27 @@ def overdue_rows(report: Report, directory: Directory, lang: str) -> list[list[s
             for case in report.overdue]
 
 
-def hotspot_rows(report: Report, lang: str) -> list[list[str]]:
-    """Each raised topic: its day, what it is (a category by name), its calls, baseline and score."""
-    def topic(rise) -> str:
-        value = name_of(CATEGORIES, rise.value, lang) if rise.kind == "category" else rise.value
-        return f"{pick(TEXT[rise.kind + '_topic'], lang)}{pick(TEXT['colon'], lang)}{value}"
+def topic_label(kind: str, value: str, lang: str) -> str:
+    """地点：人民路 — what a topic is (a category by its name)."""
+    shown = name_of(CATEGORIES, value, lang) if kind == "category" else value
+    return f"{pick(TEXT[kind + '_topic'], lang)}{pick(TEXT['colon'], lang)}{shown}"
 
-    return [[rise.day.isoformat(), topic(rise), number(rise.count), f"{rise.baseline:.2f}", f"{rise.score:.1f}"]
-            for rise in report.hotspots]
+
+def hotspot_rows(report: Report, lang: str) -> list[list[str]]:
+    """Each raised topic: its day, what it is, its calls, baseline and score."""
+    return [[rise.day.isoformat(), topic_label(rise.kind, rise.value, lang), number(rise.count),
+             f"{rise.baseline:.2f}", f"{rise.score:.1f}"] for rise in report.hotspots]
+
+
+def hotspot_chart(report: Report, lang: str) -> str:
+    """The raised topics' calls a day, highest score first, from before the period to its end ('' if none)."""
+    if not report.hotspots:
+        return ""
+    ranked = dict.fromkeys((r.kind, r.value) for r in sorted(report.hotspots, key=lambda r: -r.score))
+    series = {topic_label(kind, value, lang): report.hotspot_days.get((kind, value), {}) for kind, value in ranked}
+    first = report.figures.period.first_day - HOTSPOT_CONTEXT
+    days = [first + timedelta(days=n) for n in range((report.figures.period.last_day - first).days + 1)]
+    return charts.hotspot_days(series, days, lang)
 
 
 def render_html(report: Report, directory: Directory, lang: str) -> str:
@@ -156,4 +170,4 @@ def render_html(report: Report, directory: Directory, lang: str) -> str:
                                         "status", "subject")],
         overdue=overdue_rows(report, directory, lang), more_overdue=t["more_overdue"].format(n=more) if more else "",
         hotspot_headers=[t[k] for k in ("day", "topic", "calls", "baseline", "score")],
-        hotspots=hotspot_rows(report, lang))
+        hotspots=hotspot_rows(report, lang), hotspot_chart=hotspot_chart(report, lang))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ..calendar import SHANGHAI
-from ..hotspots import Rise, rises
+from ..hotspots import Rise, rises, topic_days
 from ..models import HotlineCase
 from ..service import Hotline
 from .figures import Figures, count_figures, overdue_cases
 from .period import Period, period_between
 
 OVERDUE_LISTED = 200  # a readable report lists the longest-overdue cases; the count covers them all
+HOTSPOT_CONTEXT = timedelta(days=14)  # a hot spot's chart shows the days before the period too
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Report:
     figures: Figures
     overdue: list[HotlineCase]
     hotspots: list[Rise] = field(default_factory=list)
+    hotspot_days: dict[tuple[str, str], dict[date, int]] = field(default_factory=dict)  # raised topics' calls a day
 
 
 def today(hotline: Hotline) -> date:
@@ -42,5 +44,6 @@ def gather(hotline: Hotline, period: Period, overdue_listed: int = OVERDUE_LISTE
     """The figures, the longest-overdue cases and the topics raised as hot spots, read in one session."""
     with hotline.engine.session() as session:
         figures = count_figures(session, period, hotline.calendar, hotline.directory, hotline.engine.now())
-        return Report(figures, overdue_cases(session, period, overdue_listed),
-                      rises(session, period.first_day, period.last_day))
+        raised = rises(session, period.first_day, period.last_day)
+        days = topic_days(session, raised, period.first_day - HOTSPOT_CONTEXT, period.last_day) if raised else {}
+        return Report(figures, overdue_cases(session, period, overdue_listed), raised, days)
