@@ -2,8 +2,13 @@
 
 A command binds a budget around the part that runs diagram code; the sandbox checks it at every node it
 evaluates and the engine after every task it completes, so a designer's loop-free but slow diagram ends
-in ``BudgetSpent`` (the case becomes an incident, nothing is saved) instead of holding a worker. The
-budget is measured in real (monotonic) time, whatever the engine clock says.
+in ``BudgetSpent`` (the case becomes an incident, nothing is saved) instead of holding a worker.
+
+The budget is the thread's own CPU time, whatever the engine clock says: on a machine busy with other work a
+step gets its full share of computing before it is stopped, so no case is set aside merely because the
+server was loaded. A step that waits rather than computes (a slow domain function) is stopped by real time,
+at ``STEP_WALL_FACTOR`` times its budget. Real time is read first, and CPU time only once real time alone has
+passed the budget (CPU time never runs ahead of it), so the common check costs one cheap clock read.
 """
 
 from __future__ import annotations
@@ -12,11 +17,18 @@ import contextlib
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import NamedTuple
 
-from .limits import STEP_SECONDS
+from .limits import STEP_SECONDS, STEP_WALL_FACTOR
 
-_deadline: ContextVar[tuple[float, float] | None] = ContextVar("step_deadline", default=None)
-"""The moment (``time.monotonic``) the bound budget ends, and its length in seconds."""
+
+class Budget(NamedTuple):
+    seconds: float
+    wall_start: float  # ``time.monotonic`` when it was bound
+    cpu_end: float  # ``time.thread_time`` at which it is spent
+
+
+_budget: ContextVar[Budget | None] = ContextVar("step_budget", default=None)
 
 
 class BudgetSpent(RuntimeError):
@@ -25,18 +37,23 @@ class BudgetSpent(RuntimeError):
 
 @contextlib.contextmanager
 def bound(seconds: float = STEP_SECONDS) -> Iterator[None]:
-    """Give the code run inside the block ``seconds`` of real time (a nested budget never extends an outer one)."""
-    outer = _deadline.get()
-    mine = (time.monotonic() + seconds, seconds)
-    token = _deadline.set(mine if outer is None else min(outer, mine))
+    """Give the code run inside the block ``seconds`` of CPU time (a nested budget never extends an outer one)."""
+    outer = _budget.get()
+    mine = Budget(seconds, time.monotonic(), time.thread_time() + seconds)
+    token = _budget.set(mine if outer is None or outer.cpu_end > mine.cpu_end else outer)
     try:
         yield
     finally:
-        _deadline.reset(token)
+        _budget.reset(token)
 
 
 def check() -> None:
     """Raise ``BudgetSpent`` once the bound budget is spent (free when no budget is bound)."""
-    bound_ = _deadline.get()
-    if bound_ is not None and time.monotonic() > bound_[0]:
-        raise BudgetSpent(f"the step took longer than its budget of {bound_[1]:g} s")
+    budget = _budget.get()
+    if budget is None:
+        return
+    waited = time.monotonic() - budget.wall_start
+    if waited <= budget.seconds:
+        return
+    if waited > budget.seconds * STEP_WALL_FACTOR or time.thread_time() > budget.cpu_end:
+        raise BudgetSpent(f"the step took longer than its budget of {budget.seconds:g} s")

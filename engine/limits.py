@@ -18,7 +18,8 @@ MAX_EXPRESSION_CHARS = 4000
 MAX_SCRIPT_STATEMENTS = 200
 
 # -- time ------------------------------------------------------------------------------------------
-STEP_SECONDS = 2.0  # one command's run of the diagram (scripts, conditions, engine steps)
+STEP_SECONDS = 2.0  # CPU time of one command's run of the diagram (scripts, conditions, engine steps)
+STEP_WALL_FACTOR = 5  # and real time, however busy the machine: a step that waits is stopped at 5 × its budget
 
 # -- timers ----------------------------------------------------------------------------------------
 TIMER_HORIZON = timedelta(days=3660)  # a duration, or a date, at most about ten years ahead

@@ -33,7 +33,7 @@ def history(engine: Engine, case: int) -> list[str]:
 
 
 def test_a_step_over_its_time_budget_saves_nothing_and_sets_the_case_aside(db, clock):
-    engine = Engine(db, clock, functions={"nap": lambda: time.sleep(0.3)}, step_seconds=0.1)
+    engine = Engine(db, clock, functions={"nap": lambda: time.sleep(0.6)}, step_seconds=0.1)  # > 5 × 0.1 s waiting
     engine.deploy(scripted("a = nap()\nb = 1"))
     case = engine.start("scripted", {}, "alice")
     first = open_task(engine, case)
@@ -44,6 +44,18 @@ def test_a_step_over_its_time_budget_saves_nothing_and_sets_the_case_aside(db, c
     assert [t["name"] for t in snapshot["open_tasks"]] == ["first"]
     assert "a" not in snapshot["data"]
     assert history(engine, case) == ["case_started", "incident_raised"]
+
+
+def test_a_step_kept_off_the_processor_by_a_busy_machine_is_not_stopped(db, clock):
+    """The budget is the step's own computing: time it spends waiting (here 0.3 s, three times its 0.1 s budget,
+    as a loaded server would keep it waiting) does not make the case an incident, up to 5 × the budget."""
+    engine = Engine(db, clock, functions={"nap": lambda: time.sleep(0.3)}, step_seconds=0.1)
+    engine.deploy(scripted("a = nap()\nb = 1"))
+    case = engine.start("scripted", {}, "alice")
+    engine.complete_task(open_task(engine, case)["id"], {}, "alice")
+    snapshot = engine.snapshot(case)
+    assert (snapshot["status"], snapshot["data"]["b"]) == ("running", 1)
+    assert history(engine, case) == ["case_started", "task_completed"]
 
 
 def test_a_slow_step_of_one_case_does_not_hold_up_another_case(db, clock):
