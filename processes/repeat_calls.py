@@ -46,7 +46,8 @@ TOPIC_WORDS = 6
 
 
 class CallKey(HotlineBase):
-    """A key a call can be found by: its caller's phone, or a place it names (with its category, for clusters)."""
+    """A key a call can be found by: its caller's phone, a place it names or a word of its subject (with its category,
+    for clusters and hot spots)."""
 
     __tablename__ = "hotline_call_keys"
     __table_args__ = (Index("ix_hotline_call_keys_lookup", "kind", "value", "registered_at"),)
