@@ -153,6 +153,57 @@ def measure(actions: dict[str, Callable[[], object]], warmup: int, runs: int) ->
     return times
 
 
+# -- where the engine's time goes (--split) ---------------------------------------------------------
+SPLIT = {  # what is timed: (owner, attribute) -> label; nested parts are also inside "the save"
+    ("engine.effects", "run_engine_steps"): "SpiffWorkflow: engine steps and effects",
+    ("engine.serializer.StateSerializer", "dump_state"): "SpiffWorkflow: state save (JSON)",
+    ("engine.serializer.StateSerializer", "load_state"): "SpiffWorkflow: state load (cold cases only)",
+    ("engine.unit.UnitOfWork", "save"): "the save (state, rows, projection, flush)",
+    ("processes.cases.Projector", "__call__"): "  of which the hotline projection",
+    ("engine.unit.UnitOfWork", "_sync_open_tasks"): "  of which the open-task rows",
+    ("sqlalchemy.orm.Session", "commit"): "commits",
+    ("engine.unit.UnitOfWork", "task_case"): "reading the task and its case",
+}
+
+
+def timed_parts(spent: dict[str, float]) -> None:
+    """Wrap the functions of ``SPLIT`` so each adds its wall time to ``spent`` (for --split only)."""
+    import functools
+    import importlib
+
+    for (owner, name), label in SPLIT.items():
+        path, _, last = owner.rpartition(".")
+        target = getattr(importlib.import_module(path), last) if last[:1].isupper() else importlib.import_module(owner)
+        inner = getattr(target, name)
+
+        def wrapper(*args, _inner=inner, _label=label, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return _inner(*args, **kwargs)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - begin
+
+        setattr(target, name, functools.wraps(inner)(wrapper))
+
+
+def measure_parts(engine: Engine, scenario: Scenario, runs: int) -> tuple[dict[str, float], float, int]:
+    spent: dict[str, float] = {}
+    timed_parts(spent)
+    spent.clear()
+    begin = time.perf_counter()
+    for _ in range(runs):
+        engine_lifecycle(engine, scenario)
+    return spent, time.perf_counter() - begin, runs
+
+
+def print_parts(spent: dict[str, float], total: float, runs: int) -> None:
+    print(f"where the engine lifecycle's time goes ({runs} more runs, parts wrapped): ms per case, share")
+    print(f"  {'all of it':<46}{total / runs * 1000:>8.2f}  100%")
+    for label in SPLIT.values():
+        seconds = spent.get(label, 0.0)
+        print(f"  {label:<46}{seconds / runs * 1000:>8.2f}  {seconds / total:4.0%}")
+
+
 def parse(scenario: Scenario):
     """Build the specs once, as the engine caches its built specs per version."""
     parser = SpiffBpmnParser()
@@ -172,6 +223,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="untimed runs first (default 20)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary directory")
     parser.add_argument("--reset", action="store_true", help="DROP SCHEMA public CASCADE first (PostgreSQL)")
+    parser.add_argument("--split", action="store_true",
+                        help="then time the engine's parts over the same number of runs (wrapped, so a little slower)")
     args = parser.parse_args()
     scenario = SCENARIOS[args.diagram]
     spec, subprocess_specs = parse(scenario)
@@ -190,6 +243,7 @@ def main() -> None:
             "spiff + json": lambda: spiff_lifecycle(scenario, spec, subprocess_specs, bare, serializer),
             "engine": lambda: cases.append(engine_lifecycle(engine, scenario)),
         }, args.warmup, args.runs)
+        split = measure_parts(engine, scenario, args.runs) if args.split else None
         with engine.session() as session:  # outside the timed part: every case must have ended completed
             done = session.scalar(select(func.count()).select_from(Instance).where(
                 Instance.id.in_(cases), Instance.status == COMPLETED))
@@ -202,6 +256,8 @@ def main() -> None:
     print(f"{'lifecycle':<14}{'median':>9}{'p90':>9}")
     for name, times in results.items():
         print(f"{name:<14}{statistics.median(times):>9.2f}{statistics.quantiles(times, n=10)[-1]:>9.2f}")
+    if split:
+        print_parts(*split)
     engine_ms, spiff_ms = statistics.median(results["engine"]), statistics.median(results["bare spiff"])
     kind = engine.db.dialect.name
     print(f"engine_overhead ({args.diagram}, {kind}): engine {engine_ms:.1f} ms, "
