@@ -161,6 +161,7 @@ SPLIT = {  # what is timed: (owner, attribute) -> label; nested parts are also i
     ("engine.unit.UnitOfWork", "save"): "the save (state, rows, projection, flush)",
     ("processes.cases.Projector", "__call__"): "  of which the hotline projection",
     ("engine.unit.UnitOfWork", "_sync_open_tasks"): "  of which the open-task rows",
+    ("sqlalchemy.orm.Session", "flush"): "ORM flushes (inside the save and commits)",
     ("sqlalchemy.orm.Session", "commit"): "commits",
     ("engine.unit.UnitOfWork", "task_case"): "reading the task and its case",
 }
