@@ -8,12 +8,15 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import InvalidData
+from engine.limits import MAX_ROW_ID, MAX_VERSION
 from processes.knowledge import articles, imports, proposals, usage
 from processes.knowledge.articles import STATUSES, ArticleFilters
 
 from .auth import all_staff, current_user, hotline, roles
 from .reports import ReportSummaryQuery
 from .schemas import CODE, PageOut, Paging, Text
+
+ID, VERSION = f"min=1, max={MAX_ROW_ID}", f"min=1, max={MAX_VERSION}"  # bigger numbers name no article (404)
 
 blp = Blueprint("knowledge", __name__, url_prefix="/api/v1/knowledge",
                 description="The knowledge base: articles staff answer calls from")
@@ -110,7 +113,7 @@ class Articles(MethodView):
         return articles.create(hotline(), current_user(), body)
 
 
-@blp.route("/<int:article_id>")
+@blp.route(f"/<int({ID}):article_id>")
 class OneArticle(MethodView):
     @all_staff
     @blp.response(200, ArticleOut)
@@ -158,7 +161,7 @@ def knowledge_usage(query):
     return usage.usage(hotline(), query.get("from_"), query.get("to"))
 
 
-@blp.route("/<int:article_id>/versions")
+@blp.route(f"/<int({ID}):article_id>/versions")
 @all_staff
 @blp.response(200, ArticleVersionOut(many=True))
 def article_versions(article_id):
@@ -166,7 +169,7 @@ def article_versions(article_id):
     return articles.versions(hotline(), current_user(), article_id)
 
 
-@blp.route("/<int:article_id>/versions/<int:number>")
+@blp.route(f"/<int({ID}):article_id>/versions/<int({VERSION}):number>")
 @all_staff
 @blp.response(200, ArticleVersionOut)
 def article_version(article_id, number):

@@ -28,6 +28,7 @@ MAX_CYCLE_REPETITIONS = 1000  # and a cycle must give its count (``R5/P1D``, nev
 
 # -- versions ------------------------------------------------------------------------------------------
 MAX_VERSION = 1_000_000  # beyond any real history; bigger numbers are refused before reaching the database
+MAX_ROW_ID = 2**31 - 1  # ids in paths (an INTEGER column holds no more): bigger ones name no row (404)
 
 # -- multi-instance --------------------------------------------------------------------------------
 MAX_CARDINALITY = 100  # instances of one multi-instance activity

@@ -130,6 +130,14 @@ def test_a_bad_change_is_refused_and_the_article_keeps_its_version(base):
     assert base.get("operator", "/knowledge/1").get_json()["version"] == 1
 
 
+@pytest.mark.parametrize("path", ["/knowledge/661656806099405766656", "/knowledge/2147483648/versions",
+                                  "/knowledge/1/versions/99999999999999999999", "/knowledge/0"])
+def test_an_id_beyond_any_row_is_not_found_and_changes_nothing(base, path):
+    assert base.get("supervisor", path).status_code == 404
+    assert base.request("PATCH", "supervisor", path, json={"title": "x"}).status_code in (404, 405)
+    assert base.get("operator", "/knowledge/1").get_json()["version"] == 1
+
+
 # -- import ----------------------------------------------------------------------------------------
 HEADER = ["标题", "内容", "分类", "相关部门", "关键词", "政策依据", "政策日期", "有效期至", "状态"]
 
