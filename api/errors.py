@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine.clock import ClockError
 from engine.deployment import DeploymentRefused
-from engine.errors import Conflict, InvalidData, NotFound, StepFailed
+from engine.errors import Conflict, InvalidData, NotFound, StepFailed, UnknownStateFormat
 
 from .field_errors import field_errors
 from .i18n import text
@@ -108,6 +108,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(NotFound, lambda e: _refused(404, e))
     app.register_error_handler(Conflict, lambda e: _refused(409, e))
+    app.register_error_handler(UnknownStateFormat, lambda e: _refused(409, e))  # e.g. saved by a newer release
     app.register_error_handler(ClockError, lambda e: _refused(409, e))
     app.register_error_handler(ValueError, lambda e: _refused(400, e, errors={"_": [phrase(str(e))]}))
     app.register_error_handler(InvalidData, _invalid_data)

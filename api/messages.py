@@ -51,6 +51,15 @@ ENGINE = {
     "the simulated clock only moves forward": "模拟时钟只能向前拨",
     "a timezone-aware moment is required": "须给出带时区的时间",
     "the simulated clock needs a timezone-aware start": "模拟时钟须从带时区的时间开始",
+    "the case state format '{state_format}' cannot be loaded: {why}":
+        "无法读取该案件保存的状态格式“{state_format}”：{why}",
+    "not a case state format this engine knows (it writes {format})":
+        "本引擎不认识这种案件状态格式（本引擎写的是 {format}）",
+    "written by a newer SpiffWorkflow (serializer {version}; this one reads up to {supported})":
+        "由更新的 SpiffWorkflow 写入（序列化格式 {version}；本版最多读到 {supported}），请由新版本的节点办理",
+    "SpiffWorkflow serializer {version} has no migration for states saved without their spec (the oldest migrated "
+    "is {oldest})":
+        "SpiffWorkflow 序列化格式 {version} 没有适用于不含流程定义的状态的迁移（可迁移的最早格式为 {oldest}）",
 }
 HOTLINE = {
     "the hotline process is not deployed (run: hotline deploy bpmn forms)":

@@ -113,3 +113,24 @@ def test_a_case_stored_in_an_older_format_carries_on_through_the_commands(desk, 
     with db.connect() as conn:
         assert conn.execute(text("SELECT state_format FROM instances WHERE id = :id"),
                             {"id": instance_id}).scalar() == FORMAT
+
+
+def test_a_case_saved_by_a_newer_release_is_refused_over_http_and_left_as_it_was(api):
+    number = api.register()["number"]
+    task = api.task("dispatcher", number, "triage")["id"]
+    instance_id = api.hotline.case(number).instance_id
+    with api.hotline.engine.db.begin() as conn:  # as a node of a newer release left it (during a rolling upgrade)
+        conn.execute(text("UPDATE instances SET state_format = 'spiff-9.9/specless-1', "
+                          "lock_version = lock_version + 1 WHERE id = :id"), {"id": instance_id})
+        before = conn.execute(text("SELECT state, lock_version FROM instances WHERE id = :id"),
+                              {"id": instance_id}).one()
+    shown = api.get("dispatcher", f"/tasks/{task}", headers={"Accept-Language": "zh"})
+    assert shown.status_code == 409
+    assert "由更新的 SpiffWorkflow 写入" in shown.get_json()["detail"]
+    done = api.post("dispatcher", f"/tasks/{task}/complete", json={"treatment": "immediate_reply"},
+                    headers={"Accept-Language": "en"})
+    assert done.status_code == 409
+    assert "written by a newer SpiffWorkflow" in done.get_json()["detail"]
+    with api.hotline.engine.db.connect() as conn:
+        assert conn.execute(text("SELECT state, lock_version FROM instances WHERE id = :id"),
+                            {"id": instance_id}).one() == before
