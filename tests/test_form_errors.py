@@ -44,7 +44,8 @@ def _errors(form: dict, data: dict) -> dict[str, list[str]]:
 
 def test_every_form_has_conditions_to_check():
     assert {form for form, _ in _conditions()} == {
-        "callback", "handle", "immediate_reply", "leader_instructions", "review_result", "triage"}
+        "approve_extension", "callback", "decide_dispute", "handle", "immediate_reply", "leader_instructions",
+        "review_result", "triage"}
 
 
 @pytest.mark.parametrize(("name", "condition"), _conditions())
