@@ -4,8 +4,9 @@ Eight calls on Monday 30 November 2026 are worked over two weeks of simulated ti
 reply, an assignment returned by the wrong department and re-dispatched, direct handling, a
 submission to the county leaders, a case that runs overdue (reminder, escalation, supervision,
 rework, a dissatisfied caller who reopens it), a call outside the acceptance scope, a withdrawal,
-a supplement plus a merged repeat call, and a deadline extension the supervision centre grants in
-part. It prints what happened and a summary table.
+a supplement plus a merged repeat call, a deadline extension the supervision centre grants in part,
+and a caller looking up their closed case by its number and phone tail. It prints what happened and a
+summary table.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import extensions
+from . import extensions, public
 from .calendar import SHANGHAI
 from .desk import Desk
 from .users import User
@@ -36,6 +37,8 @@ CALLS = {
     "school_fees": {"category": "government_work", "subject": "县第二小学", "content": "学校乱收资料费。",
                     "departments": ["education"]},
 }
+WATER_REPLY = "人民路供水主管道已抢修，供水已恢复。"
+"""What the water case's caller is told once it is closed; the caller's public lookup shows it."""
 
 
 def intake(name: str, caller: str, phone: str) -> dict[str, Any]:
@@ -128,7 +131,8 @@ class Fortnight:
         self.do("school_fees", "approve_extension",
                 {"approved": True, "working_days": 2, "comment": "准予延期2个工作日"}, actor="supervisor:qian")
         self.at(3, 10)
-        for name in ("water", "blackout", "pollution"):
+        self.do("water", "review_result", {"adequate": True, "reply": WATER_REPLY}, actor="dispatcher:zhao")
+        for name in ("blackout", "pollution"):
             self.do(name, "review_result", {"adequate": True}, actor="dispatcher:zhao")
         self.do("school_fees", "handle", {"outcome": "handled", "summary": "已责令学校退费"}, "education",
                 "department:education")
@@ -136,6 +140,14 @@ class Fortnight:
         satisfaction = {"water": "basically_satisfied", "blackout": "satisfied", "pollution": "satisfied"}
         for name, answer in satisfaction.items():
             self.do(name, "callback", {"reached": True, "satisfaction": answer}, actor="operator:li")
+        self.look_up("water", "8000")
+
+    def look_up(self, name: str, phone_tail: str) -> None:
+        """The caller asks "where is my case?" as on the public page: the number and their phone's last digits."""
+        number = self.cases[name]
+        progress = public.lookup(self.desk.hotline, "demo-caller", number, phone_tail, "zh")
+        self.say(f"  {number}  the caller looked it up (phone …{phone_tail}): {progress['status_name']}, "
+                 f"reply: {progress['reply']}")
 
     def second_week(self) -> None:
         self.at(5, 0)   # the end of Friday 4 Dec has passed: the reminder on the street stalls falls due

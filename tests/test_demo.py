@@ -4,6 +4,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from api.cli import main
+from processes.demo import WATER_REPLY
 from processes.models import HotlineCase
 
 NAMES = {"consultation", "water", "pollution", "blackout", "street_stalls", "neighbour", "pothole", "school_fees"}
@@ -25,6 +26,7 @@ def test_the_demo_fortnight_covers_every_path(db):
     assert "reopened" in " ".join(table["street_stalls"])
     assert "extended +2 day(s)" in " ".join(table["school_fees"])
     assert "timers fired on 1 case(s)" in result.output
+    assert f"{table['water'][0]}  the caller looked it up (phone …8000): 已办结, reply: {WATER_REPLY}" in result.output
     with db.connect() as connection:  # --into keeps the cases where it was told
         assert connection.scalar(select(func.count()).select_from(HotlineCase)) == 8
 
